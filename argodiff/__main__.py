@@ -1,0 +1,5 @@
+"""`python -m argodiff`."""
+
+from argodiff.cli import main
+
+main()

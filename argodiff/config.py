@@ -1,0 +1,81 @@
+"""Settings read once, at the edge (CLI flags and environment), into plain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from argodiff.errors import ConfigError
+
+DEFAULT_CONCURRENCY = 8
+DEFAULT_REQUEST_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach Argo CD's API server. Secrets live here and nowhere else."""
+
+    servers: tuple[str, ...] = ()
+    """Base URLs, tried in order (e.g. Tailscale first, the Cloudflare tunnel second)."""
+    auth_token: str = ""
+    cf_access_client_id: str = ""
+    cf_access_client_secret: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    insecure: bool = False
+    app_namespace: str = ""
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    retries: int = 4
+    concurrency: int = DEFAULT_CONCURRENCY
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach any output."""
+        values = [self.auth_token, self.cf_access_client_secret]
+        values += [v for k, v in self.headers if _looks_secret(k)]
+        return [v for v in values if v]
+
+
+def _looks_secret(header: str) -> bool:
+    h = header.lower()
+    return any(s in h for s in ("secret", "token", "authorization", "cookie", "key"))
+
+
+def normalize_server(value: str) -> str:
+    """`host[:port]` means https; an explicit http:// or https:// URL is kept. No trailing /."""
+    value = value.strip()
+    if not value:
+        raise ConfigError("empty Argo CD server address")
+    if "://" not in value:
+        value = "https://" + value
+    scheme = value.split("://", 1)[0].lower()
+    if scheme not in ("http", "https"):
+        raise ConfigError(f"Argo CD server {value!r}: only http:// and https:// are supported")
+    return value.rstrip("/")
+
+
+def parse_servers(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated flags and comma-separated lists, in order, without duplicates."""
+    out: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                url = normalize_server(part)
+                if url not in out:
+                    out.append(url)
+    return tuple(out)
+
+
+def parse_header(value: str) -> tuple[str, str]:
+    name, sep, val = value.partition(":")
+    if not sep or not name.strip():
+        raise ConfigError(f"--header {name.strip() or value!r}: expected 'Name: value'")
+    return name.strip(), val.strip()
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The process environment, injectable (tests pass a dict)."""
+
+    vars: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.vars.get(name, default)

@@ -1,0 +1,168 @@
+"""Plain data handed from one pipeline stage to the next.
+
+discover -> targets -> live -> normalize -> diff -> results -> report -> publish.
+Every stage takes and returns these dataclasses; none of them does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Manifest = dict[str, Any]
+"""One Kubernetes object, as parsed JSON."""
+
+
+def api_group(api_version: str) -> str:
+    """The group part of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``)."""
+    return api_version.rpartition("/")[0] if "/" in api_version else ""
+
+
+@dataclass(frozen=True, order=True)
+class ResourceKey:
+    """Identity of a resource, as Argo CD keys it (group/kind/namespace/name; no version)."""
+
+    group: str
+    kind: str
+    namespace: str
+    name: str
+
+    @classmethod
+    def of(cls, obj: Manifest) -> ResourceKey:
+        meta = obj.get("metadata") or {}
+        return cls(
+            group=api_group(str(obj.get("apiVersion") or "")),
+            kind=str(obj.get("kind") or ""),
+            namespace=str(meta.get("namespace") or ""),
+            name=str(meta.get("name") or ""),
+        )
+
+    def header(self) -> str:
+        """Argo CD's per-resource diff header (`argocd app diff`, util/cli PrintDiff caller)."""
+        return f"===== {self.group}/{self.kind} {self.namespace}/{self.name} ======"
+
+    def __str__(self) -> str:
+        return f"{self.group}/{self.kind} {self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    """One `ignoreDifferences` entry (from app.spec or from settings resourceOverrides)."""
+
+    group: str = ""
+    kind: str = ""
+    name: str = ""
+    namespace: str = ""
+    json_pointers: tuple[str, ...] = ()
+    jq_path_expressions: tuple[str, ...] = ()
+    managed_fields_managers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One Application source (`spec.source` or an item of `spec.sources`)."""
+
+    repo_url: str = ""
+    path: str = ""
+    chart: str = ""
+    target_revision: str = ""
+    ref: str = ""
+    name: str = ""
+    helm: dict[str, Any] | None = None
+    kustomize: dict[str, Any] | None = None
+    directory: dict[str, Any] | None = None
+    plugin: dict[str, Any] | None = None
+
+    @property
+    def is_ref_only(self) -> bool:
+        """A `ref:` source with no path or chart renders nothing (repo-server repository.go)."""
+        return bool(self.ref) and not self.path and not self.chart
+
+
+@dataclass
+class Application:
+    """An Argo CD Application, from the API or from a file in the repository."""
+
+    name: str
+    namespace: str = "argocd"
+    project: str = "default"
+    destination_server: str = ""
+    destination_name: str = ""
+    destination_namespace: str = ""
+    sources: list[Source] = field(default_factory=list)
+    multi_source: bool = False
+    ignore_differences: list[IgnoreRule] = field(default_factory=list)
+    sync_options: list[str] = field(default_factory=list)
+    annotations: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    sync_status: str = ""
+    health_status: str = ""
+    sync_revisions: list[str] = field(default_factory=list)
+    file: str = ""
+    """Repository-relative path of the manifest that defines the app (local discovery only)."""
+
+
+class Change(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+
+
+@dataclass
+class ResourceDiff:
+    """How one resource would change: live -> predicted."""
+
+    key: ResourceKey
+    change: Change
+    diff: str
+    """Unified diff of the YAML, with Argo CD's `=====` header; never holds a Secret value."""
+    paths: list[str] = field(default_factory=list)
+    """Changed field paths (modified resources only), e.g. `spec.replicas`."""
+    notes: list[str] = field(default_factory=list)
+    """Extra facts, e.g. `data.password: value changed (hidden)`."""
+
+
+class AppStatus(StrEnum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class AppResult:
+    """The outcome for one Application."""
+
+    name: str
+    status: AppStatus
+    error: str | None = None
+    resources: list[ResourceDiff] = field(default_factory=list)
+    namespace: str = ""
+    project: str = ""
+    sync_status: str = ""
+    health_status: str = ""
+    url: str = ""
+    """Link to the app in the Argo CD UI, when a server is known."""
+    compared: str = ""
+    """What was compared, in words: `live -> abc1234 (rendered by Argo CD)`."""
+    file: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, change: Change) -> int:
+        return sum(1 for r in self.resources if r.change is change)
+
+
+@dataclass
+class RunResult:
+    """Everything one run found; its JSON form is argodiff's interchange format."""
+
+    apps: list[AppResult] = field(default_factory=list)
+    mode: str = ""
+    """revision | local | offline | target"""
+    server: str = ""
+    """The Argo CD server that answered, if any."""
+    revision: str = ""
+    base: str = ""
+    notices: list[str] = field(default_factory=list)
+    """Run-level messages a reader must see, e.g. that the run fell back to offline."""

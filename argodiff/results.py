@@ -1,0 +1,151 @@
+"""The results JSON: write, read and judge a run (`argodiff app --output json`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from argodiff.errors import ArgodiffError
+from argodiff.exitcodes import ExitStatus
+from argodiff.model import (
+    AppResult,
+    AppStatus,
+    Change,
+    ResourceDiff,
+    ResourceKey,
+    RunResult,
+)
+
+SCHEMA_VERSION = 1
+
+
+def exit_status(run: RunResult) -> ExitStatus:
+    """2 if any app failed, else 1 if any differs, else 0."""
+    if any(a.status is AppStatus.ERROR for a in run.apps):
+        return ExitStatus.ERROR
+    if any(a.status is AppStatus.CHANGED for a in run.apps):
+        return ExitStatus.DIFF
+    return ExitStatus.NO_DIFF
+
+
+def to_dict(run: RunResult) -> dict[str, Any]:
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "mode": run.mode,
+        "server": run.server,
+        "revision": run.revision,
+        "base": run.base,
+        "notices": list(run.notices),
+        "apps": [_app_to_dict(a) for a in run.apps],
+    }
+
+
+def _app_to_dict(app: AppResult) -> dict[str, Any]:
+    return {
+        "name": app.name,
+        "status": app.status.value,
+        "error": app.error,
+        "namespace": app.namespace,
+        "project": app.project,
+        "syncStatus": app.sync_status,
+        "healthStatus": app.health_status,
+        "url": app.url,
+        "compared": app.compared,
+        "file": app.file,
+        "warnings": list(app.warnings),
+        "counts": {c.value: app.count(c) for c in Change},
+        "resources": [
+            {
+                "group": r.key.group,
+                "kind": r.key.kind,
+                "namespace": r.key.namespace,
+                "name": r.key.name,
+                "change": r.change.value,
+                "diff": r.diff,
+                "paths": list(r.paths),
+                "notes": list(r.notes),
+            }
+            for r in app.resources
+        ],
+    }
+
+
+def dumps(run: RunResult) -> str:
+    return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+
+
+def from_dict(data: Any, *, source: str = "results") -> RunResult:
+    """Read a results document; raise ArgodiffError naming `source` when it is malformed."""
+    try:
+        apps = [_app_from_dict(a) for a in data["apps"]]
+        return RunResult(
+            apps=apps,
+            mode=str(data.get("mode") or ""),
+            server=str(data.get("server") or ""),
+            revision=str(data.get("revision") or ""),
+            base=str(data.get("base") or ""),
+            notices=[str(n) for n in data.get("notices") or []],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ArgodiffError(f"{source}: not an argodiff results file ({exc!r})") from None
+
+
+def _app_from_dict(d: dict[str, Any]) -> AppResult:
+    return AppResult(
+        name=str(d["name"]),
+        status=AppStatus(d["status"]),
+        error=d.get("error"),
+        namespace=str(d.get("namespace") or ""),
+        project=str(d.get("project") or ""),
+        sync_status=str(d.get("syncStatus") or ""),
+        health_status=str(d.get("healthStatus") or ""),
+        url=str(d.get("url") or ""),
+        compared=str(d.get("compared") or ""),
+        file=str(d.get("file") or ""),
+        warnings=[str(w) for w in d.get("warnings") or []],
+        resources=[
+            ResourceDiff(
+                key=ResourceKey(
+                    str(r.get("group") or ""),
+                    str(r["kind"]),
+                    str(r.get("namespace") or ""),
+                    str(r["name"]),
+                ),
+                change=Change(r["change"]),
+                diff=str(r.get("diff") or ""),
+                paths=[str(p) for p in r.get("paths") or []],
+                notes=[str(n) for n in r.get("notes") or []],
+            )
+            for r in d.get("resources") or []
+        ],
+    )
+
+
+def load(path: Path) -> RunResult:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArgodiffError(f"{path}: cannot read results ({exc})") from None
+    return from_dict(data, source=str(path))
+
+
+def merge(runs: list[RunResult]) -> RunResult:
+    """Several result files (shards, or the two jobs of a fork workflow) as one run."""
+    if not runs:
+        return RunResult()
+    first = runs[0]
+    merged = RunResult(
+        mode=first.mode, server=first.server, revision=first.revision, base=first.base
+    )
+    seen: set[str] = set()
+    for run in runs:
+        for note in run.notices:
+            if note not in merged.notices:
+                merged.notices.append(note)
+        for app in run.apps:
+            if app.name not in seen:
+                seen.add(app.name)
+                merged.apps.append(app)
+    merged.apps.sort(key=lambda a: a.name)
+    return merged
