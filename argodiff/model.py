@@ -103,6 +103,32 @@ class Application:
     """Repository-relative path of the manifest that defines the app (local discovery only)."""
 
 
+@dataclass(frozen=True)
+class ArgoSettings:
+    """What the diff needs from Argo CD's settings (`GET /api/v1/settings`)."""
+
+    app_label_key: str = "app.kubernetes.io/instance"
+    tracking_method: str = "annotation"
+    """`annotation` (the default since Argo CD 3.0), `label` or `annotation+label`."""
+    installation_id: str = ""
+    controller_namespace: str = "argocd"
+    url: str = ""
+    resource_overrides: dict[str, IgnoreRule] = field(default_factory=dict)
+    """Keyed as Argo CD keys them (`apps/Deployment`, `Service`, `*/*`); each rule's group and
+    kind are filled from its key."""
+
+
+@dataclass
+class LiveResource:
+    """One item of `managed-resources`: the live object and Argo CD's current target."""
+
+    key: ResourceKey
+    live: Manifest | None
+    """`normalizedLiveState`; None when the resource is not in the cluster."""
+    target: Manifest | None = None
+    """`targetState`; None when the resource is not in Git."""
+
+
 class Change(StrEnum):
     ADDED = "added"
     REMOVED = "removed"
