@@ -25,6 +25,8 @@ class Connection:
     app_namespace: str = ""
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     retries: int = 4
+    retry_backoff: float = 0.5
+    """urllib3 Retry backoff factor, in seconds (0 in tests, so retries do not sleep)."""
     concurrency: int = DEFAULT_CONCURRENCY
 
     def secrets(self) -> list[str]:
