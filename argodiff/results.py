@@ -21,8 +21,8 @@ SCHEMA_VERSION = 1
 
 
 def exit_status(run: RunResult) -> ExitStatus:
-    """2 if any app failed, else 1 if any differs, else 0."""
-    if any(a.status is AppStatus.ERROR for a in run.apps):
+    """2 if any app failed or was not diffed in time, else 1 if any differs, else 0."""
+    if any(a.status is AppStatus.ERROR or a.error for a in run.apps):
         return ExitStatus.ERROR
     if any(a.status is AppStatus.CHANGED for a in run.apps):
         return ExitStatus.DIFF

@@ -1,0 +1,87 @@
+"""Run one comparison per Application, concurrently, each failure contained to its app."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from argodiff.errors import ArgodiffError
+from argodiff.model import AppResult, AppStatus
+
+AppTask = Callable[[], AppResult]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: AppTask
+
+
+def failed(name: str, message: str) -> AppResult:
+    return AppResult(name=name, status=AppStatus.ERROR, error=message)
+
+
+def _guarded(job: Job) -> AppResult:
+    """One app's outcome; any failure becomes that app's error and never stops the others."""
+    try:
+        return job.run()
+    except ArgodiffError as exc:
+        return failed(job.name, str(exc))
+    except Exception as exc:  # a bug must cost one app, not the run (and never show a traceback)
+        return failed(job.name, f"internal error ({type(exc).__name__}): {exc}")
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    *,
+    concurrency: int,
+    timeout: float | None = None,
+    on_done: Callable[[AppResult, int, int], None] | None = None,
+) -> list[AppResult]:
+    """Results in the order of `jobs`. Apps not finished when `timeout` expires are reported as
+    skipped ("not diffed"); their worker threads are daemons, so they cannot hold the exit."""
+    todo: queue.Queue[Job] = queue.Queue()
+    for job in jobs:
+        todo.put(job)
+    done: queue.Queue[AppResult] = queue.Queue()
+    results: dict[str, AppResult] = {}
+
+    def worker() -> None:
+        while True:
+            try:
+                job = todo.get_nowait()
+            except queue.Empty:
+                return
+            done.put(_guarded(job))
+
+    for _ in range(max(1, min(concurrency, len(jobs)))):
+        threading.Thread(target=worker, daemon=True, name="argodiff-app").start()
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while len(results) < len(jobs):
+        wait = None if deadline is None else deadline - time.monotonic()
+        if wait is not None and wait <= 0:
+            break
+        try:
+            result = done.get(timeout=wait)
+        except queue.Empty:
+            break
+        results[result.name] = result
+        if on_done:
+            on_done(result, len(results), len(jobs))
+    out = []
+    for job in jobs:
+        if job.name in results:
+            out.append(results[job.name])
+        else:
+            out.append(
+                AppResult(
+                    name=job.name,
+                    status=AppStatus.SKIPPED,
+                    error=f"not diffed: the run's time limit ({timeout:g} s) expired first",
+                )
+            )
+    return out
