@@ -1,0 +1,215 @@
+"""ArgoClient: what argodiff asks Argo CD's REST API, as typed calls."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from argodiff.apps import application_from_manifest
+from argodiff.argocd.answers import NO_SUBJECT, Subject
+from argodiff.argocd.errors import (
+    ArgoError,
+    NoServerAnswered,
+    TokenRejected,
+    UnexpectedAnswer,
+    Unreachable,
+)
+from argodiff.argocd.http import DEFAULT_BACKOFF, Params, Transport, host_port, public_url
+from argodiff.argocd.resources import parse_managed_resources, parse_manifests
+from argodiff.argocd.settings import SETTINGS_PATH, parse_settings
+from argodiff.config import Connection
+from argodiff.errors import ManifestError
+from argodiff.model import Application, ArgoSettings, LiveResource, Manifest
+
+VERSION_PATH = "/api/version"
+USERINFO_PATH = "/api/v1/session/userinfo"
+APPLICATIONS_PATH = "/api/v1/applications"
+
+
+class ArgoClient:
+    """One Argo CD API server (the first of `conn.servers` that answers); thread-safe."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        session: requests.Session | None = None,
+        on_event: Callable[[str], None] | None = None,
+        backoff_factor: float = DEFAULT_BACKOFF,
+    ) -> None:
+        self._conn = conn
+        self._http = Transport(conn, session=session, backoff_factor=backoff_factor)
+        self._on_event = on_event
+        self._lock = threading.Lock()
+        self._server = ""
+        self._version = ""
+
+    def __repr__(self) -> str:
+        servers = ", ".join(public_url(s) for s in self._conn.servers)
+        return f"ArgoClient(servers=[{servers}], server={public_url(self._server)!r})"
+
+    @property
+    def server(self) -> str:
+        """The base URL that answered `connect()`; empty before."""
+        return public_url(self._server)
+
+    def connect(self) -> str:
+        """Probe the servers in order and keep the first that answers; returns its URL.
+
+        Only an unreachable server (no connection, timeout, proxy 502/503/504/524) passes the
+        turn to the next; any other failure (token, Cloudflare Access) is raised as is.
+        """
+        with self._lock:
+            if self._server:
+                return self.server
+            servers = self._conn.servers
+            failures: list[Unreachable] = []
+            for index, server in enumerate(servers):
+                try:
+                    self._version = self._probe(server)
+                except Unreachable as exc:
+                    failures.append(exc)
+                    if index + 1 < len(servers):
+                        self._event(
+                            f"{host_port(server)} unreachable ({exc.reason});"
+                            f" trying {public_url(servers[index + 1])}"
+                        )
+                    continue
+                self._server = server
+                self._event(f"Argo CD {self._version or '(unknown version)'} at {self.server}")
+                return self.server
+            raise NoServerAnswered(failures)
+
+    def version(self) -> str:
+        """The server's version, e.g. `v3.5.1+109ca7c`."""
+        self._base()
+        return self._version
+
+    def settings(self) -> ArgoSettings:
+        """Label key, tracking method and the system-wide ignore rules (resourceOverrides)."""
+        body = self._get(SETTINGS_PATH)
+        return parse_settings(body, self.version())
+
+    def list_applications(
+        self, *, selector: str = "", projects: Sequence[str] = ()
+    ) -> list[Application]:
+        """The Applications the account may see (Argo CD drops the others silently)."""
+        params: list[tuple[str, str]] = [("selector", selector)] if selector else []
+        params += [("projects", p) for p in projects]
+        params += self._namespace_param(self._conn.app_namespace)
+        body = self._get(APPLICATIONS_PATH, params)
+        items = body.get("items") or []
+        if not isinstance(items, list):
+            raise UnexpectedAnswer(APPLICATIONS_PATH, "items is not a list")
+        return [self._application(item, APPLICATIONS_PATH) for item in items]
+
+    def get_application(self, name: str, *, project: str = "") -> Application:
+        """One Application. With `project`, a missing app is a 404 rather than a 403."""
+        path = f"{APPLICATIONS_PATH}/{quote(name, safe='')}"
+        params = self._namespace_param(self._conn.app_namespace)
+        params += [("project", project)] if project else []
+        subject = Subject(app=name, project=project, namespace=self._conn.app_namespace)
+        return self._application(self._get(path, params, subject), path, name)
+
+    def managed_resources(self, app: Application) -> list[LiveResource]:
+        """Live objects (normalized by Argo CD) and its current targets; hooks left out."""
+        path = self._app_path(app, "managed-resources")
+        body = self._get(path, self._app_params(app), self._subject(app))
+        return parse_managed_resources(body, path, app.name)
+
+    def manifests(
+        self,
+        app: Application,
+        *,
+        revision: str = "",
+        source_revisions: Mapping[int, str] | None = None,
+    ) -> list[Manifest]:
+        """The app rendered by Argo CD at another revision.
+
+        Single-source apps take `revision`; multi-source apps ignore it (as Argo CD does) and
+        take `source_revisions`: 1-based source position -> revision.
+        """
+        path = self._app_path(app, "manifests")
+        params = self._app_params(app)
+        if not app.multi_source:
+            params += [("revision", revision)] if revision else []
+        elif source_revisions:
+            positions = sorted(source_revisions)
+            bad = [p for p in positions if not 1 <= p <= len(app.sources)]
+            if bad:
+                raise ArgoError(
+                    f"source position {bad[0]} is out of range (1..{len(app.sources)})",
+                    app=app.name,
+                )
+            # Argo CD pairs revisions[i] with sourcePositions[i] (application.go GetManifests).
+            params += [("revisions", source_revisions[p]) for p in positions]
+            params += [("sourcePositions", str(p)) for p in positions]
+        body = self._get(path, params, self._subject(app, manifests=True))
+        return parse_manifests(body, path, app.name)
+
+    def app_url(self, app: Application) -> str:
+        """The app's page in the Argo CD UI."""
+        server = self._server or (self._conn.servers[0] if self._conn.servers else "")
+        namespace = quote(self._namespace(app), safe="")
+        return f"{public_url(server)}/applications/{namespace}/{quote(app.name, safe='')}"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _probe(self, server: str) -> str:
+        """`/api/version` proves it is Argo CD; userinfo proves the token is accepted."""
+        version = self._http.get_json(server, VERSION_PATH).get("Version")
+        user = self._http.get_json(server, USERINFO_PATH)
+        # userinfo needs no auth and answers `{}` to a rejected token (loggedIn omitted).
+        if user.get("loggedIn") is not True:
+            raise TokenRejected("the server does not consider this request logged in")
+        return version if isinstance(version, str) else ""
+
+    def _base(self) -> str:
+        if not self._server:
+            self.connect()
+        return self._server
+
+    def _get(self, path: str, params: Params = (), subject: Subject = NO_SUBJECT) -> dict[str, Any]:
+        return self._http.get_json(self._base(), path, params, subject)
+
+    def _application(self, item: object, path: str, name: str = "") -> Application:
+        if not isinstance(item, dict):
+            raise UnexpectedAnswer(path, "an application is not an object", app=name)
+        try:
+            return application_from_manifest(item)
+        except ManifestError as exc:
+            raise UnexpectedAnswer(path, exc.args[0], app=exc.app or name) from None
+
+    def _namespace(self, app: Application) -> str:
+        # An explicit app namespace wins over the `argocd` a local file defaults to.
+        return self._conn.app_namespace or app.namespace
+
+    @staticmethod
+    def _namespace_param(namespace: str) -> list[tuple[str, str]]:
+        # Without appNamespace Argo CD uses its own namespace (or all it watches, for lists).
+        return [("appNamespace", namespace)] if namespace else []
+
+    @staticmethod
+    def _app_path(app: Application, what: str) -> str:
+        return f"{APPLICATIONS_PATH}/{quote(app.name, safe='')}/{what}"
+
+    def _app_params(self, app: Application) -> list[tuple[str, str]]:
+        # `project` makes a missing app a 404 instead of a 403 (application.go getAppEnforceRBAC).
+        return [("appNamespace", self._namespace(app)), ("project", app.project)]
+
+    def _subject(self, app: Application, *, manifests: bool = False) -> Subject:
+        return Subject(
+            app=app.name,
+            project=app.project,
+            namespace=self._namespace(app),
+            manifests=manifests,
+        )
+
+    def _event(self, line: str) -> None:
+        if self._on_event is not None:
+            self._on_event(self._http.scrub(line))

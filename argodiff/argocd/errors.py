@@ -1,0 +1,122 @@
+"""Failures talking to Argo CD, each with the message a user sees (texts documented in
+docs/argocd-client.md; keep them stable)."""
+
+from __future__ import annotations
+
+from argodiff.errors import AppError
+
+CLOUDFLARE_ACCESS_MESSAGE = (
+    "Cloudflare Access rejected the request: check CF_ACCESS_CLIENT_ID / CF_ACCESS_CLIENT_SECRET"
+    " and that the Access application has a Service Auth policy that includes this service token."
+)
+
+
+class ArgoError(AppError):
+    """Any failure to get an answer out of Argo CD; the message never holds a secret."""
+
+
+class TokenRejected(ArgoError):
+    """Argo CD does not accept the API token (HTTP 401, or answers as to an anonymous caller)."""
+
+    def __init__(self, detail: str, *, app: str = "") -> None:
+        super().__init__(
+            f"Argo CD rejected the token (401): {detail}. Check ARGOCD_AUTH_TOKEN: it must be an"
+            " API token of the github-actions account, not expired or revoked.",
+            app=app,
+        )
+
+
+class AccessRejected(ArgoError):
+    """Cloudflare Access stopped the request before it reached Argo CD."""
+
+    def __init__(self, *, app: str = "") -> None:
+        super().__init__(CLOUDFLARE_ACCESS_MESSAGE, app=app)
+
+
+class RedirectRefused(ArgoError):
+    """A 3xx that is not Cloudflare's login page; argodiff never follows redirects."""
+
+    def __init__(self, path: str, status: int, host: str, *, app: str = "") -> None:
+        super().__init__(
+            f"unexpected redirect from {path} (HTTP {status} to {host or 'no Location'}):"
+            " redirects are not followed; check the Argo CD server address (scheme, host, path)",
+            app=app,
+        )
+
+
+class PermissionDenied(ArgoError):
+    """HTTP 403 `permission denied` from Argo CD's RBAC."""
+
+    def __init__(self, name: str, project: str) -> None:
+        message = (
+            f"permission denied for application {name}: the account needs `applications, get`"
+            f" on {project or '*'}/{name} (role:readonly grants it)"
+        )
+        if not project:
+            # Without `project=`, Argo CD answers 403 for a missing app too, on purpose
+            # (server/application/application.go getAppEnforceRBAC).
+            message += "; Argo CD answers the same when the application does not exist"
+        super().__init__(message, app=name)
+
+
+class AppNotFound(ArgoError):
+    """HTTP 404 for an Application."""
+
+    def __init__(self, name: str, project: str, namespace: str) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                f"project {project}" if project else "",
+                f"namespace {namespace}" if namespace else "",
+            )
+            if part
+        )
+        suffix = f" ({where})" if where else ""
+        super().__init__(f"application {name} not found in Argo CD{suffix}", app=name)
+
+
+class ManifestGenerationFailed(ArgoError):
+    """The manifests endpoint failed: Argo CD's repo-server could not render the app."""
+
+    def __init__(self, name: str, detail: str) -> None:
+        super().__init__(f"Argo CD could not generate manifests for {name}: {detail}", app=name)
+
+
+class ServerError(ArgoError):
+    """Any other error Argo CD reports in its own `{"error", "message"}` shape."""
+
+    def __init__(self, status: int, detail: str, *, app: str = "") -> None:
+        self.status = status
+        super().__init__(f"Argo CD error (HTTP {status}): {detail}", app=app)
+
+
+class UnexpectedAnswer(ArgoError):
+    """An answer that is not the JSON Argo CD's API gives (HTML, truncated, wrong shape)."""
+
+    def __init__(
+        self, path: str, detail: str, *, status: int = 0, content_type: str = "", app: str = ""
+    ) -> None:
+        what = f" (HTTP {status}, {content_type or 'no content-type'})" if status else ""
+        super().__init__(f"unexpected answer from {path}{what}: {detail}", app=app)
+
+
+class Unreachable(ArgoError):
+    """No answer from a server after the retries: connection error, timeout, proxy 5xx."""
+
+    def __init__(self, server: str, reason: str, *, app: str = "") -> None:
+        self.server = server
+        self.reason = reason
+        super().__init__(f"{server} did not answer: {reason}", app=app)
+
+
+class NoServerAnswered(ArgoError):
+    """None of the configured servers answered."""
+
+    def __init__(self, failures: list[Unreachable]) -> None:
+        self.failures = failures
+        if not failures:
+            message = "no Argo CD server is configured"
+        else:
+            listed = "; ".join(f"{f.server}: {f.reason}" for f in failures)
+            message = f"no Argo CD server answered ({listed})"
+        super().__init__(message)

@@ -1,0 +1,146 @@
+"""The one HTTP session argodiff uses for Argo CD: headers, retries, pooling, failures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
+
+from argodiff import __version__
+from argodiff.argocd.answers import NO_SUBJECT, Subject, read_json
+from argodiff.argocd.errors import Unreachable
+from argodiff.config import Connection
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504, 524})
+"""Rate limiting and a proxy that could not reach Argo CD: worth another try."""
+DEFAULT_BACKOFF = 0.5
+BACKOFF_MAX = 20.0
+"""Cap on one wait between tries, Retry-After included."""
+MASK = "***"
+
+Params = Sequence[tuple[str, str]]
+"""Query parameters as pairs; a key may repeat (grpc-gateway `collectionFormat: multi`)."""
+
+
+class _BoundedRetry(Retry):
+    """urllib3's Retry, with a server's Retry-After capped like the backoff."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, self.backoff_max)
+
+
+def public_url(url: str) -> str:
+    """The URL without any user:password part, fit for messages."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def host_port(url: str) -> str:
+    """`host:port` of a URL, with the scheme's default port spelled out."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.hostname}:{port}"
+
+
+class Transport:
+    """GETs JSON from Argo CD; safe to share between threads (one pooled session)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        session: requests.Session | None = None,
+        backoff_factor: float = DEFAULT_BACKOFF,
+    ) -> None:
+        self._timeout = conn.request_timeout
+        self._verify = not conn.insecure
+        self._secrets = sorted((s for s in conn.secrets() if s), key=len, reverse=True)
+        self._headers = _headers(conn)
+        retry = _BoundedRetry(
+            total=max(conn.retries, 0),
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=backoff_factor,
+            backoff_max=BACKOFF_MAX,
+            respect_retry_after_header=True,
+            allowed_methods=frozenset({"GET"}),
+            # The last answer is mapped to a readable error instead of urllib3's RetryError.
+            raise_on_status=False,
+            raise_on_redirect=False,
+        )
+        # The pipeline runs `concurrency` workers on this one session: give each a connection.
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(conn.concurrency, 1) + 2)
+        self._session = session or requests.Session()
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def get_json(
+        self, server: str, path: str, params: Params = (), subject: Subject = NO_SUBJECT
+    ) -> dict[str, Any]:
+        """GET `server + path`; the JSON object of a 2xx answer, else an ArgoError."""
+        try:
+            resp = self._session.get(
+                server + path,
+                params=list(params),
+                headers=self._headers,
+                timeout=self._timeout,
+                verify=self._verify,
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            raise Unreachable(
+                public_url(server), self.scrub(failure_reason(exc, self._timeout)), app=subject.app
+            ) from None
+        return read_json(resp, public_url(server), subject, self.scrub)
+
+    def scrub(self, text: str) -> str:
+        """`text` with every secret of the connection masked."""
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def _headers(conn: Connection) -> dict[str, str]:
+    headers = {"User-Agent": f"argodiff/{__version__}", "Accept": "application/json"}
+    if conn.auth_token:
+        headers["Authorization"] = f"Bearer {conn.auth_token}"
+    # Cloudflare Access service token: both headers on every request (§7).
+    if conn.cf_access_client_id:
+        headers["CF-Access-Client-Id"] = conn.cf_access_client_id
+    if conn.cf_access_client_secret:
+        headers["CF-Access-Client-Secret"] = conn.cf_access_client_secret
+    headers.update(conn.headers)
+    return headers
+
+
+_OBJECT_PREFIX = re.compile(r"^(<[^>]*>|\w+\([^)]*\)):\s*")
+"""urllib3 names the connection object first: `HTTPConnection(host=…, port=…): …`."""
+_ERRNO = re.compile(r"\[Errno -?\d+\]\s*")
+_NEW_CONNECTION = "Failed to establish a new connection: "
+
+
+def failure_reason(exc: requests.RequestException, timeout: float) -> str:
+    """A short reason for a request that got no answer (`Connection refused`, `no answer…`)."""
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout:g} s"
+    cause: object = exc.args[0] if exc.args else exc
+    if isinstance(cause, MaxRetryError) and cause.reason is not None:
+        cause = cause.reason
+    text = str(cause)
+    if "timed out" in text.lower():
+        return f"no answer within {timeout:g} s"
+    text = _ERRNO.sub("", _OBJECT_PREFIX.sub("", text)).removeprefix(_NEW_CONNECTION)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"TLS error: {text}"
+    return text or type(exc).__name__
