@@ -1,0 +1,43 @@
+"""Shared fixtures: fixture git repositories and the Argo CD simulator serving them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.fixture_repo import GitRepo, base_files, pr_changes
+from tests.simulator import Simulator
+
+
+@dataclass(frozen=True)
+class GitOpsRepo:
+    repo: GitRepo
+    synced: str
+    """The commit the simulated cluster runs."""
+    pr: str
+    """A later commit changing `web` (see tests/fixture_repo.py pr_changes)."""
+
+
+@pytest.fixture(scope="module")
+def gitops_repo(tmp_path_factory: pytest.TempPathFactory) -> GitOpsRepo:
+    repo = GitRepo.init(tmp_path_factory.mktemp("gitops") / "repo")
+    synced = repo.commit(base_files(), "three apps")
+    pr = repo.commit(pr_changes(), "web: new image, ConfigMap renamed")
+    return GitOpsRepo(repo, synced, pr)
+
+
+@pytest.fixture(scope="module")
+def simulator(gitops_repo: GitOpsRepo) -> Iterator[Simulator]:
+    """One simulator per test module, synced to the fixture repo's first commit."""
+    with Simulator(gitops_repo.repo.path, synced=gitops_repo.synced) as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(simulator: Simulator) -> Iterator[Simulator]:
+    """The module's simulator, with faults, denials, drift and the log reset for each test."""
+    simulator.reset()
+    yield simulator
+    assert simulator.server_errors == [], "the simulator itself failed"

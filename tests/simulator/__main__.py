@@ -1,0 +1,51 @@
+"""Run the simulator by hand: `python -m tests.simulator --repo PATH [--port N] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from tests.simulator.server import Access, Simulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tests.simulator", description=__doc__)
+    p.add_argument("--repo", type=Path, required=True, help="git repository to serve")
+    p.add_argument("--apps-dir", default="argoproj", help="where the Applications live")
+    p.add_argument("--synced", default="HEAD", help="revision the live cluster is synced to")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
+    p.add_argument("--token", help="the accepted Argo CD token (default: a built-in JWT)")
+    p.add_argument("--cf-access-client-id", default="", help="require Cloudflare Access")
+    p.add_argument("--cf-access-client-secret", default="")
+    p.add_argument("--cf-rejection", choices=("redirect", "forbidden"), default="redirect")
+    p.add_argument("--deny", action="append", default=[], help="app the token may not read")
+    p.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    p.add_argument("--render-delay", type=float, default=0.0, help="seconds per manifests call")
+    args = p.parse_args(argv)
+
+    kwargs = {"token": args.token} if args.token else {}
+    sim = Simulator(
+        args.repo.resolve(), synced=args.synced, apps_dir=args.apps_dir, port=args.port, **kwargs
+    )
+    sim.access = Access(args.cf_access_client_id, args.cf_access_client_secret, args.cf_rejection)
+    sim.denied.update(args.deny)
+    sim.latency = args.latency
+    sim.render_delay = args.render_delay
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    with sim:
+        apps = sorted(sim.cluster.apps())
+        print(f"Argo CD simulator on {sim.url} ({len(apps)} apps at {sim.cluster.synced[:12]})")
+        if not args.token:
+            print("token (pass as --auth-token):", sim.token)
+        with contextlib.suppress(KeyboardInterrupt):
+            done.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
