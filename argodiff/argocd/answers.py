@@ -70,7 +70,8 @@ def read_json(
         location = resp.headers.get("Location", "")
         if CLOUDFLARE_LOGIN_PATH in location:
             raise AccessRejected(app=app)
-        host = urlsplit(location).hostname or urlsplit(server).hostname or ""
+        # netloc, not hostname: hostname lowercases, which could hide a secret from scrub().
+        host = urlsplit(location).netloc.rpartition("@")[2] or urlsplit(server).netloc
         raise RedirectRefused(path, status, scrub(host), app=app)
     body = _json_object(resp.content)
     if 200 <= status < 300 and body is not None:
