@@ -19,6 +19,11 @@ class AppError(ArgodiffError):
         self.file = file
         super().__init__(message)
 
+    def detail(self) -> str:
+        """The message with its file but not the app (for reports already grouped by app)."""
+        msg = super().__str__()
+        return f"{self.file}: {msg}" if self.file else msg
+
     def __str__(self) -> str:
         where = ", ".join(p for p in (f"app {self.app}" if self.app else "", self.file) if p)
         msg = super().__str__()

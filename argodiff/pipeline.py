@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from argodiff.errors import ArgodiffError
+from argodiff.errors import AppError, ArgodiffError
 from argodiff.model import AppResult, AppStatus
 
 AppTask = Callable[[], AppResult]
@@ -28,6 +28,8 @@ def _guarded(job: Job) -> AppResult:
     """One app's outcome; any failure becomes that app's error and never stops the others."""
     try:
         return job.run()
+    except AppError as exc:
+        return failed(job.name, exc.detail() if exc.app in ("", job.name) else str(exc))
     except ArgodiffError as exc:
         return failed(job.name, str(exc))
     except Exception as exc:  # a bug must cost one app, not the run (and never show a traceback)

@@ -37,7 +37,7 @@ def test_failures_stay_with_their_app_and_order_is_kept() -> None:
         AppStatus.ERROR,
         AppStatus.UNCHANGED,
     ]
-    assert out[1].error == "app b, argoproj/b/app.yaml: chart not found"
+    assert out[1].error == "argoproj/b/app.yaml: chart not found"
     assert out[2].error is not None and out[2].error.startswith("internal error (KeyError)")
     assert "Traceback" not in (out[2].error or "")
 
