@@ -1,0 +1,112 @@
+"""Find the Argo CD Applications defined by YAML files in the repository.
+
+App-of-apps kustomizations only list files that are in the tree anyway, so walking the tree finds
+every Application once, however many kustomizations include it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argodiff.apps import application_from_manifest, is_application
+from argodiff.errors import ManifestError
+from argodiff.model import Application
+from argodiff.yamlio import iter_documents
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Larger files are not parsed (a manifest this big is a mistake, not an Application)."""
+_CHUNK = 1 << 20
+# A file that cannot define an Application is passed over without parsing it (fast, and Helm
+# templates or other invalid-but-unrelated YAML are not reported).
+_MENTIONS_APPLICATION = re.compile(rb"\bApplication\b")
+_CHART_FILE = "Chart.yaml"
+
+
+@dataclass
+class Discovery:
+    apps: list[Application] = field(default_factory=list)
+    errors: list[ManifestError] = field(default_factory=list)
+    """Malformed files or Applications, each naming the file (and the app when known)."""
+
+
+def _manifest_files(root: Path) -> Iterator[Path]:
+    """YAML/JSON files under `root`, sorted, skipping hidden directories and Helm charts
+    (a chart's templates are not plain manifests)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if _CHART_FILE in filenames:
+            dirnames[:] = []
+            continue
+        for name in sorted(filenames):
+            if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
+                yield Path(dirpath, name)
+
+
+def _mentions_application(path: Path) -> bool:
+    """Stream the file (bounded memory) looking for the word `Application`."""
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if _MENTIONS_APPLICATION.search(tail + chunk):
+                return True
+            tail = chunk[-32:]
+    return False
+
+
+def _read_file(path: Path, rel: str, result: Discovery) -> list[Application]:
+    """The file's Applications; a malformed one is reported and the others are kept."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ManifestError(
+            f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read", file=rel
+        )
+    apps: list[Application] = []
+    for doc in iter_documents(path.read_bytes(), rel):
+        if is_application(doc):
+            try:
+                apps.append(application_from_manifest(doc, file=rel))
+            except ManifestError as exc:
+                result.errors.append(exc)
+    return apps
+
+
+def discover_applications(repo_root: Path, apps_dir: str = "argoproj") -> Discovery:
+    """Every `argoproj.io` Application in YAML/JSON files under `repo_root/apps_dir`."""
+    result = Discovery()
+    root = repo_root / apps_dir
+    if not root.is_dir():
+        result.errors.append(ManifestError("applications directory not found", file=apps_dir))
+        return result
+    found: dict[str, Application] = {}
+    duplicates: dict[str, list[str]] = {}
+    for path in _manifest_files(root):
+        rel = path.relative_to(repo_root).as_posix()
+        try:
+            if not path.is_file() or not _mentions_application(path):
+                continue
+            apps = _read_file(path, rel, result)
+        except ManifestError as exc:
+            result.errors.append(exc)
+            continue
+        except OSError as exc:
+            result.errors.append(ManifestError(f"cannot read: {exc.strerror}", file=rel))
+            continue
+        for app in apps:
+            if app.name in found:
+                duplicates.setdefault(app.name, [found[app.name].file]).append(rel)
+            else:
+                found[app.name] = app
+    for name, files in duplicates.items():
+        # Which definition Argo CD would apply is not knowable; report the app instead of guessing.
+        del found[name]
+        result.errors.append(
+            ManifestError(
+                f"Application defined more than once: {', '.join(files)}", app=name, file=files[0]
+            )
+        )
+    result.apps = list(found.values())
+    return result

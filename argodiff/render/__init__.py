@@ -1,0 +1,180 @@
+"""Render an Application's sources locally, the way Argo CD's repo-server would.
+
+    renderer = Renderer(worktree, identity=RepoIdentity.of_checkout(worktree, remote_urls=...))
+    manifests = renderer.render(app)
+
+Sources of one app are rendered in order and concatenated (all of them: `argocd app diff --local`
+renders only the first). `ref:`-only sources render nothing; they lend their files to `$ref/...`
+Helm value files. Output objects are plain: no tracking label or annotation is added.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from argodiff import command
+from argodiff.errors import AppError, ManifestError, RenderError
+from argodiff.model import Application, Manifest, Source
+from argodiff.render import helm, kustomize
+from argodiff.render.buildenv import BuildEnv, build_env
+from argodiff.render.cache import OnceCache
+from argodiff.render.directory import read_directory
+from argodiff.render.paths import existing
+from argodiff.repo import RepoIdentity
+
+__all__ = ["Renderer", "source_type"]
+
+KUSTOMIZE = "Kustomize"
+HELM = "Helm"
+DIRECTORY = "Directory"
+PLUGIN = "Plugin"
+
+
+def source_type(source: Source, app_path: Path | None) -> str:
+    """Argo CD's choice (ExplicitType, then discovery.AppType on the path's top directory:
+    a kustomization wins over Chart.yaml, and anything else is a plain directory)."""
+    explicit = [
+        kind
+        for kind, options in (
+            (KUSTOMIZE, source.kustomize),
+            (HELM, source.helm),
+            (DIRECTORY, source.directory),
+            (PLUGIN, source.plugin),
+        )
+        if options
+    ]
+    if len(explicit) > 1:
+        raise RenderError(f"multiple source types defined: {', '.join(explicit)}")
+    if source.chart:
+        return HELM
+    if explicit:
+        return explicit[0]
+    if app_path is not None and kustomize.is_kustomization_dir(app_path):
+        return KUSTOMIZE
+    if app_path is not None and (app_path / "Chart.yaml").is_file():
+        return HELM
+    return DIRECTORY
+
+
+def _cache_key(*parts: object) -> str:
+    return json.dumps(parts, sort_keys=True, default=dataclasses.asdict)
+
+
+class Renderer:
+    """Renders Applications from the checkout at `repo_root`; thread-safe, with a cache."""
+
+    def __init__(
+        self,
+        repo_root: Path,
+        *,
+        identity: RepoIdentity,
+        work_dir: Path | None = None,
+        timeout: float = 300.0,
+        revision: str = "",
+    ) -> None:
+        self.repo_root = repo_root.resolve()
+        self.identity = identity
+        self.timeout = timeout
+        self.revision = revision
+        """The commit being rendered, for `$ARGOCD_APP_REVISION` (empty when unknown)."""
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if work_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="argodiff-render-")
+            work_dir = Path(self._tmp.name)
+        self.work_dir = work_dir
+        self._cache: OnceCache[list[Manifest]] = OnceCache()
+        self._helm = helm.Helm(work_dir / "helm", timeout=timeout)
+
+    @property
+    def renders(self) -> int:
+        """How many sources were actually rendered (cache misses)."""
+        return self._cache.misses
+
+    def close(self) -> None:
+        """Remove the work directory when the Renderer created it."""
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def render(self, app: Application) -> list[Manifest]:
+        """All manifests of `app`; RenderError/ManifestError naming the app and file otherwise."""
+        manifests: list[Manifest] = []
+        if not app.sources:
+            raise ManifestError("Application has no source", app=app.name, file=app.file)
+        for source in app.sources:
+            if source.is_ref_only:
+                continue
+            try:
+                manifests.extend(self._render_source(app, source))
+            except command.CommandError as exc:
+                raise RenderError(str(exc), app=app.name, file=app.file) from None
+            except AppError as exc:
+                raise type(exc)(
+                    exc.args[0] if exc.args else str(exc),
+                    app=exc.app or app.name,
+                    file=exc.file or app.file,
+                ) from None
+        return manifests
+
+    def _local_path(self, source: Source) -> Path:
+        if not self.identity.is_local(source, self.repo_root):
+            raise RenderError(
+                f"source {source.repo_url or '(no repoURL)'} is another repository; only this "
+                "repository's sources and Helm chart repositories can be rendered locally"
+            )
+        return existing(self.repo_root, source.path or ".", what="source path")
+
+    def _helm_job(self, app: Application, source: Source, env: BuildEnv) -> helm.HelmJob:
+        refs = helm.ref_sources(app, self.repo_root, self.identity)
+        return helm.HelmJob(app, source, env, refs, self.repo_root)
+
+    def _render_source(self, app: Application, source: Source) -> list[Manifest]:
+        env = build_env(app, source, self.revision)
+        if source.chart:
+            job = self._helm_job(app, source, env)
+            key = _cache_key(HELM, source, env, job.refs)
+            return self._cache.get(key, lambda: self._helm.render_repo_chart(job))
+        app_path = self._local_path(source)
+        kind = source_type(source, app_path)
+        if kind == PLUGIN:
+            raise RenderError(
+                "config management plugin sources cannot be rendered locally",
+                file=source.path,
+            )
+        if kind == KUSTOMIZE:
+            # Only envsubst'd options depend on the app; otherwise apps share one build.
+            kenv = env if kustomize.uses_env(source.kustomize) else {}
+            key = _cache_key(KUSTOMIZE, str(app_path), source.kustomize, kenv)
+            return self._cache.get(
+                key,
+                lambda: kustomize.build(
+                    app_path,
+                    source.kustomize,
+                    env=kenv,
+                    repo_root=self.repo_root,
+                    work_dir=self.work_dir,
+                    timeout=self.timeout,
+                ),
+            )
+        if kind == HELM:
+            job = self._helm_job(app, source, env)
+            key = _cache_key(HELM, str(app_path), source, env, job.refs)
+            return self._cache.get(key, lambda: self._helm.render_local_chart(job, app_path))
+        key = _cache_key(DIRECTORY, str(app_path), source.directory)
+        return self._cache.get(
+            key, lambda: read_directory(app_path, source.directory, self.repo_root)
+        )

@@ -1,0 +1,320 @@
+"""Helm sources, templated as Argo CD's repo-server does (repository.go helmTemplate,
+util/helm/cmd.go). Helm's cache, config and data homes live in the work directory, so nothing is
+written to $HOME and the user's `helm repo` setup plays no part."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import socket
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from argodiff import command
+from argodiff.errors import ManifestError, RenderError
+from argodiff.model import Application, Manifest, Source
+from argodiff.render.buildenv import BuildEnv, envsubst
+from argodiff.render.cache import OnceCache
+from argodiff.render.paths import inside, relative
+from argodiff.repo import RepoIdentity
+from argodiff.yamlio import iter_documents, load_manifests
+
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a chart repository to accept a connection before giving up."""
+# An unescaped comma splits `--set` values; Argo CD escapes them (cmd.go cleanSetParameters).
+_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+
+
+@dataclass(frozen=True)
+class RefSource:
+    """A `ref:` source of a multi-source app, as `$name/...` value files see it."""
+
+    repo_url: str
+    local: bool
+
+
+def ref_sources(app: Application, repo_root: Path, identity: RepoIdentity) -> dict[str, RefSource]:
+    return {
+        f"${s.ref}": RefSource(s.repo_url, identity.is_local(s, repo_root))
+        for s in app.sources
+        if s.ref
+    }
+
+
+def is_oci(repo_url: str) -> bool:
+    """`oci://…`, or a repoURL with no scheme (how Argo CD spells OCI Helm repositories)."""
+    return repo_url.startswith("oci://") or "://" not in repo_url
+
+
+def clean_set_value(value: str) -> str:
+    """`{a,b}` is Helm list syntax and kept; other commas are escaped."""
+    if value.startswith("{") and value.endswith("}"):
+        return value
+    return _UNESCAPED_COMMA.sub(r"\\,", value)
+
+
+def probe(url: str) -> None:
+    """Fail fast when a chart repository does not accept connections (helm itself would wait
+    for the operating system's TCP timeout, minutes)."""
+    parts = urlsplit(url if "://" in url else "oci://" + url)
+    default_port = 80 if parts.scheme == "http" else 443
+    try:
+        port = parts.port or default_port
+        with socket.create_connection((parts.hostname or "", port), timeout=CONNECT_TIMEOUT):
+            pass
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RenderError(
+            f"chart repository {url} cannot be reached ({reason or 'timed out'})"
+        ) from None
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _chart_metadata(chart_dir: Path, shown: str) -> dict[str, Any]:
+    path = chart_dir / "Chart.yaml"
+    try:
+        docs = [d for d in iter_documents(path.read_bytes(), f"{shown}/Chart.yaml") if d]
+    except OSError as exc:
+        raise RenderError(f"cannot read Chart.yaml: {exc.strerror}", file=shown) from None
+    if len(docs) != 1 or not isinstance(docs[0], dict):
+        raise ManifestError("Chart.yaml is not a mapping", file=f"{shown}/Chart.yaml")
+    return docs[0]
+
+
+@dataclass(frozen=True)
+class HelmJob:
+    """What one Helm source renders with, besides the chart itself."""
+
+    app: Application
+    source: Source
+    env: BuildEnv
+    refs: dict[str, RefSource]
+    repo_root: Path
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return self.source.helm or {}
+
+
+@dataclass(frozen=True)
+class ChartFiles:
+    """Where a chart is read from, and where its relative file references resolve."""
+
+    dir: Path
+    """The directory `helm template` reads."""
+    base: Path
+    """Relative value files and file parameters start here (the source path)."""
+    root: Path
+    """...and may not leave this (the checkout, or the unpacked chart)."""
+    shown: str
+
+
+def _resolve_one(raw: str, job: HelmJob, chart: ChartFiles) -> Path | str:
+    """A value file as Argo CD resolves it (getResolvedValueFiles): `$ref/path` from the ref
+    source's repository root, a URL as is, else relative to the chart, never outside `root`."""
+    if raw.startswith("$"):
+        name, _, rest = raw.partition("/")
+        ref = job.refs.get(name)
+        if ref is None:
+            raise RenderError(
+                f"value file {raw!r}: no source has ref: {name[1:]}", file=chart.shown
+            )
+        if not ref.local:
+            raise RenderError(
+                f"value file {raw!r}: ref source {ref.repo_url} is another repository and "
+                "cannot be read locally",
+                file=chart.shown,
+            )
+        return inside(job.repo_root, envsubst(rest, job.env), what="value file", file=chart.shown)
+    resolved = envsubst(raw, job.env)
+    if urlsplit(resolved).scheme in ("http", "https"):
+        return resolved
+    return inside(chart.root, resolved, what="value file", file=chart.shown, base=chart.base)
+
+
+def value_files(job: HelmJob, chart: ChartFiles) -> list[str]:
+    """`helm.valueFiles` resolved; a missing one is an error unless ignoreMissingValueFiles."""
+    out: list[str] = []
+    for raw in job.options.get("valueFiles") or []:
+        path = _resolve_one(str(raw), job, chart)
+        if isinstance(path, Path) and not path.is_file():
+            if job.options.get("ignoreMissingValueFiles"):
+                continue
+            raise RenderError(f"value file {raw!r} does not exist", file=chart.shown)
+        out.append(str(path))
+    return out
+
+
+def file_parameters(job: HelmJob, chart: ChartFiles) -> list[str]:
+    """`helm.fileParameters` as `--set-file` arguments, each file inside the chart's root."""
+    out: list[str] = []
+    for fp in job.options.get("fileParameters") or []:
+        if not isinstance(fp, dict) or not fp.get("name") or not fp.get("path"):
+            raise RenderError(
+                "helm.fileParameters entries need a name and a path", file=chart.shown
+            )
+        path = inside(
+            chart.root, str(fp["path"]), what="file parameter", file=chart.shown, base=chart.base
+        )
+        if not path.is_file():
+            raise RenderError(f"file parameter {fp['path']!r} does not exist", file=chart.shown)
+        out.append(f"{fp['name']}={path}")
+    return out
+
+
+class Helm:
+    """`helm pull` and `helm template` with an isolated Helm home under `home`."""
+
+    def __init__(self, home: Path, *, timeout: float) -> None:
+        self.home = home
+        self.timeout = timeout
+        self.env = {
+            "HELM_CACHE_HOME": str(home / "cache"),
+            "HELM_CONFIG_HOME": str(home / "config"),
+            "HELM_DATA_HOME": str(home / "data"),
+        }
+        self._pulls: OnceCache[Path] = OnceCache()
+        self._deps: OnceCache[Path] = OnceCache()
+
+    def _run(self, args: list[str], cwd: Path | None = None) -> command.Result:
+        return command.run(args, cwd=cwd, env=self.env, timeout=self.timeout)
+
+    def pull(self, repo_url: str, chart: str, version: str) -> Path:
+        """The chart, downloaded once into the work directory and unpacked."""
+        return self._pulls.get(
+            _digest(repo_url, chart, version), lambda: self._pull(repo_url, chart, version)
+        )
+
+    def _pull(self, repo_url: str, chart: str, version: str) -> Path:
+        dest = self.home / "charts" / _digest(repo_url, chart, version)
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        if is_oci(repo_url):
+            ref = repo_url.removeprefix("oci://").rstrip("/")
+            probe(ref)
+            args = ["helm", "pull", f"oci://{ref}/{chart}"]
+        else:
+            probe(repo_url)
+            args = ["helm", "pull", chart, "--repo", repo_url]
+        args += ["--untar", "--destination", str(dest)]
+        if version:
+            args += ["--version", version]
+        try:
+            self._run(args)
+        except command.CommandError as exc:
+            where = f" {version}" if version else ""
+            raise RenderError(f"cannot get chart {chart}{where} from {repo_url}: {exc}") from None
+        unpacked = [p for p in dest.iterdir() if (p / "Chart.yaml").is_file()]
+        if len(unpacked) != 1:
+            raise RenderError(f"chart {chart} from {repo_url} has no Chart.yaml")
+        return unpacked[0]
+
+    def with_dependencies(self, chart_dir: Path, repo_root: Path) -> Path:
+        """The chart, with `helm dependency build` run on a copy when its `charts/` is missing
+        and Chart.yaml declares dependencies (the checkout itself is never written to)."""
+        shown = relative(chart_dir, repo_root)
+        deps = _chart_metadata(chart_dir, shown).get("dependencies") or []
+        if not deps or (chart_dir / "charts").is_dir():
+            return chart_dir
+        return self._deps.get(
+            str(chart_dir), lambda: self._build_dependencies(chart_dir, deps, repo_root, shown)
+        )
+
+    def _build_dependencies(
+        self, chart_dir: Path, deps: list[Any], repo_root: Path, shown: str
+    ) -> Path:
+        top = self.home / "deps" / _digest(str(chart_dir))
+        shutil.rmtree(top, ignore_errors=True)
+        copy = top / shown
+        ignore = shutil.ignore_patterns(".git")
+        shutil.copytree(chart_dir, copy, symlinks=True, ignore=ignore)
+        for dep in deps:
+            repo = str(dep.get("repository") or "") if isinstance(dep, dict) else ""
+            if repo.startswith("file://"):
+                # Copied to the same place relative to the chart, so the relative URL still works.
+                src = inside(
+                    repo_root,
+                    repo.removeprefix("file://"),
+                    what="dependency",
+                    file=shown,
+                    base=chart_dir,
+                )
+                target = top / relative(src, repo_root)
+                if src.is_dir() and not target.exists():
+                    shutil.copytree(src, target, symlinks=True, ignore=ignore)
+            elif repo.startswith(("http://", "https://")):
+                probe(repo)
+                self._run(["helm", "repo", "add", "--force-update", _digest(repo), repo])
+        try:
+            self._run(["helm", "dependency", "build", str(copy)])
+        except command.CommandError as exc:
+            raise RenderError(str(exc), file=shown) from None
+        return copy
+
+    def render_repo_chart(self, job: HelmJob) -> list[Manifest]:
+        """A chart from a chart repository; its value files are relative to the chart."""
+        src = job.source
+        chart_dir = self.pull(src.repo_url, src.chart, src.target_revision)
+        shown = f"{src.repo_url.rstrip('/')}/{src.chart}"
+        return self.template(job, ChartFiles(chart_dir, chart_dir, chart_dir, shown))
+
+    def render_local_chart(self, job: HelmJob, app_path: Path) -> list[Manifest]:
+        """A chart directory in the checkout; value files may be anywhere in the checkout."""
+        chart_dir = self.with_dependencies(app_path, job.repo_root)
+        shown = relative(app_path, job.repo_root)
+        return self.template(job, ChartFiles(chart_dir, app_path, job.repo_root, shown))
+
+    def template(self, job: HelmJob, chart: ChartFiles) -> list[Manifest]:
+        """`helm template` with the Application's helm options."""
+        opts = job.options
+        release = str(opts.get("releaseName") or job.app.name)
+        namespace = str(opts.get("namespace") or job.app.destination_namespace)
+        args = ["helm", "template", release, str(chart.dir)]
+        if namespace:
+            args += ["--namespace", namespace]
+        if opts.get("kubeVersion"):
+            args += ["--kube-version", str(opts["kubeVersion"])]
+        for api in opts.get("apiVersions") or []:
+            args += ["--api-versions", str(api)]
+        for p in opts.get("parameters") or []:
+            if not isinstance(p, dict) or not p.get("name"):
+                raise RenderError("helm.parameters entries need a name", file=chart.shown)
+            flag = "--set-string" if p.get("forceString") else "--set"
+            value = clean_set_value(envsubst(str(p.get("value") or ""), job.env))
+            args += [flag, f"{p['name']}={value}"]
+        for f in value_files(job, chart):
+            args += ["--values", f]
+        for fp in file_parameters(job, chart):
+            args += ["--set-file", fp]
+        args.append("--skip-crds" if opts.get("skipCrds") else "--include-crds")
+        if opts.get("skipSchemaValidation"):
+            args.append("--skip-schema-validation")
+        if opts.get("skipTests"):
+            args.append("--skip-tests")
+        with tempfile.TemporaryDirectory(dir=self._scratch()) as tmp:
+            inline = opts.get("valuesObject") or opts.get("values")
+            if inline:
+                # The last --values file: inline values win over value files (as in Argo CD).
+                path = Path(tmp, "values.yaml")
+                text = inline if isinstance(inline, str) else json.dumps(inline)
+                path.write_text(text, encoding="utf-8")
+                args += ["--values", str(path)]
+            try:
+                out = self._run(args, cwd=chart.dir)
+            except command.CommandError as exc:
+                message = str(exc).replace(str(chart.dir) + "/", "")
+                raise RenderError(message, file=chart.shown) from None
+        return load_manifests(out.stdout, f"helm template {chart.shown}")
+
+    def _scratch(self) -> Path:
+        path = self.home / "tmp"
+        path.mkdir(parents=True, exist_ok=True)
+        return path

@@ -1,0 +1,220 @@
+"""kustomize sources, built as Argo CD's repo-server builds them (util/kustomize/kustomize.go).
+
+Argo CD applies the Application's `kustomize` options by running `kustomize edit` in its own
+checkout. argodiff must not touch the user's tree, so it writes a wrapper kustomization in a
+work directory that lists the source directory under `resources:` and carries the options.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from argodiff import command
+from argodiff.errors import RenderError
+from argodiff.model import Manifest
+from argodiff.render.buildenv import BuildEnv, envsubst
+from argodiff.render.paths import existing, inside, relative
+from argodiff.yamlio import load_manifests
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# `kustomize edit set image`'s own tag pattern (kustomize/commands/edit/set/setimage.go).
+_TAG = re.compile(r"^(.*):([a-zA-Z0-9._-]*|\*)$")
+# kubectl logs through klog: `E1130 20:35:48.789501 10540 run.go:72] "command failed" err="…"`.
+_KLOG = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(?P<err>.*)"$', re.S)
+
+
+def is_kustomization_dir(path: Path) -> bool:
+    return any((path / name).is_file() for name in KUSTOMIZATION_FILES)
+
+
+def build_command(path: Path) -> list[str]:
+    """`kustomize build` when a kustomize binary is installed, else kubectl's built-in one."""
+    if command.which("kustomize"):
+        return ["kustomize", "build", str(path)]
+    return ["kubectl", "kustomize", str(path)]
+
+
+def tool_message(message: str, *roots: Path) -> str:
+    """A kustomize error as a reader wants it: no klog prefix, paths relative to the checkout."""
+    tool, _, text = message.partition(": ")
+    m = _KLOG.match(text.strip())
+    if m:
+        text = m["err"].replace('\\"', '"')
+    for root in roots:
+        text = text.replace(str(root.resolve()) + "/", "").replace(str(root) + "/", "")
+    return f"{tool}: {text}"
+
+
+def parse_image(arg: str) -> dict[str, str]:
+    """An `images` entry (`[name=]newName[:tag][@digest]`) as a kustomization `images` item,
+    parsed like `kustomize edit set image`."""
+    name, sep, target = arg.partition("=")
+    if not sep:
+        name, target = "", arg
+    image: dict[str, str] = {}
+    new_name, at, digest = target.partition("@")
+    if at:
+        image["digest"] = digest
+    else:
+        tagged = _TAG.match(target)
+        if tagged:
+            new_name, image["newTag"] = tagged[1], tagged[2]
+    if not new_name:
+        raise RenderError(f"invalid image {arg!r} in kustomize.images")
+    if name and name != new_name:
+        image["newName"] = new_name
+    image["name"] = name or new_name
+    if image.get("newTag") == "*":
+        del image["newTag"]  # `*` keeps the original tag
+    return image
+
+
+def _labels(options: dict[str, Any]) -> list[dict[str, Any]]:
+    pairs = {str(k): str(v) for k, v in (options.get("commonLabels") or {}).items()}
+    if not pairs:
+        return []
+    entry: dict[str, Any] = {"pairs": pairs, "includeSelectors": True}
+    if options.get("labelWithoutSelector"):
+        # `kustomize edit add label --without-selector [--include-templates]`
+        entry["includeSelectors"] = False
+        if options.get("labelIncludeTemplates"):
+            entry["includeTemplates"] = True
+    return [entry]
+
+
+def _patches(options: dict[str, Any], app_path: Path, repo_root: Path) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for patch in options.get("patches") or []:
+        if not isinstance(patch, dict):
+            raise RenderError("kustomize.patches entries must be mappings")
+        item = {k: v for k, v in patch.items() if k in ("patch", "target", "options") and v}
+        if patch.get("path"):
+            # Inlined: kustomize only loads patch files from inside the kustomization root.
+            file = existing(
+                repo_root,
+                str(patch["path"]),
+                what="patch file",
+                file=relative(app_path, repo_root),
+                base=app_path,
+            )
+            item["patch"] = file.read_text(encoding="utf-8")
+        out.append(item)
+    return out
+
+
+def _components(
+    options: dict[str, Any], app_path: Path, repo_root: Path, wrapper: Path
+) -> list[str]:
+    out: list[str] = []
+    for component in options.get("components") or []:
+        path = inside(
+            repo_root,
+            str(component),
+            what="component",
+            file=relative(app_path, repo_root),
+            base=app_path,
+        )
+        if not path.exists():
+            if options.get("ignoreMissingComponents"):
+                continue
+            raise RenderError(
+                f"kustomize component {component!r} does not exist",
+                file=relative(app_path, repo_root),
+            )
+        out.append(os.path.relpath(path, wrapper))
+    return out
+
+
+def wrapper_kustomization(
+    app_path: Path, options: dict[str, Any], env: BuildEnv, wrapper: Path, repo_root: Path
+) -> dict[str, Any]:
+    """The kustomization that applies `options` to `app_path` (paths relative to `wrapper`)."""
+    k: dict[str, Any] = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": [os.path.relpath(app_path, wrapper)],
+    }
+    for field in ("namePrefix", "nameSuffix", "namespace"):
+        if options.get(field):
+            k[field] = str(options[field])
+    if options.get("images"):
+        # Argo CD substitutes the build environment into images (e.g. ${ARGOCD_APP_REVISION}).
+        k["images"] = [parse_image(envsubst(str(i), env)) for i in options["images"]]
+    if options.get("replicas"):
+        try:
+            k["replicas"] = [
+                {"name": str(r["name"]), "count": int(r["count"])} for r in options["replicas"]
+            ]
+        except (KeyError, TypeError, ValueError):
+            raise RenderError(
+                "kustomize.replicas entries need a name and a numeric count"
+            ) from None
+    if labels := _labels(options):
+        k["labels"] = labels
+    annotations = {str(a): str(v) for a, v in (options.get("commonAnnotations") or {}).items()}
+    if options.get("commonAnnotationsEnvsubst"):
+        annotations = {a: envsubst(v, env) for a, v in annotations.items()}
+    if annotations:
+        k["commonAnnotations"] = annotations
+    if patches := _patches(options, app_path, repo_root):
+        k["patches"] = patches
+    if components := _components(options, app_path, repo_root, wrapper):
+        k["components"] = components
+    return k
+
+
+def uses_env(options: dict[str, Any] | None) -> bool:
+    """Whether the build environment changes what these options produce."""
+    if not options:
+        return False
+    return bool(options.get("commonAnnotationsEnvsubst")) or any(
+        "$" in str(i) for i in options.get("images") or []
+    )
+
+
+_OPTION_FIELDS = (
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "images",
+    "replicas",
+    "commonLabels",
+    "commonAnnotations",
+    "patches",
+    "components",
+)
+
+
+def build(
+    app_path: Path,
+    options: dict[str, Any] | None,
+    *,
+    env: BuildEnv,
+    repo_root: Path,
+    work_dir: Path,
+    timeout: float,
+) -> list[Manifest]:
+    """The manifests of the kustomization at `app_path`, with the Application's options."""
+    shown = relative(app_path, repo_root)
+    if not is_kustomization_dir(app_path):
+        raise RenderError("no kustomization.yaml in the source path", file=shown)
+    target = app_path
+    opts = options or {}
+    if any(opts.get(f) for f in _OPTION_FIELDS):
+        digest = hashlib.sha256(
+            json.dumps([str(app_path), opts, env], sort_keys=True).encode()
+        ).hexdigest()[:16]
+        target = work_dir / "kustomize" / digest
+        target.mkdir(parents=True, exist_ok=True)
+        wrapper = wrapper_kustomization(app_path, opts, env, target, repo_root)
+        (target / "kustomization.yaml").write_text(json.dumps(wrapper, indent=2), "utf-8")
+    try:
+        out = command.run(build_command(target), cwd=app_path, timeout=timeout)
+    except command.CommandError as exc:
+        raise RenderError(tool_message(str(exc), repo_root, target), file=shown) from None
+    return load_manifests(out.stdout, f"kustomize build {shown}")

@@ -1,0 +1,37 @@
+"""Repository-relative paths made safe: nothing a manifest names may escape the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from argodiff.errors import RenderError
+
+
+def inside(root: Path, rel: str, *, what: str, file: str = "", base: Path | None = None) -> Path:
+    """`base/rel` (base defaults to `root`), resolved; RenderError when it leaves `root`
+    (Argo CD refuses such paths too)."""
+    top = root.resolve()
+    # Argo CD treats an absolute path as relative to the repository root (pathutil.ResolveFilePath).
+    if rel.startswith("/"):
+        path = (top / rel.lstrip("/")).resolve()
+    else:
+        path = ((base or root).resolve() / rel).resolve()
+    if path != top and top not in path.parents:
+        raise RenderError(f"{what} {rel!r} points outside the repository", file=file or rel)
+    return path
+
+
+def existing(root: Path, rel: str, *, what: str, file: str = "", base: Path | None = None) -> Path:
+    """Like `inside`, and the path must exist."""
+    path = inside(root, rel, what=what, file=file, base=base)
+    if not path.exists():
+        raise RenderError(f"{what} {rel!r} does not exist", file=file or rel)
+    return path
+
+
+def relative(path: Path, root: Path) -> str:
+    """`path` relative to `root` for messages (the absolute path when it is elsewhere)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
