@@ -1,0 +1,145 @@
+"""The Argo-faithful diff engine: desired and live objects in, per-resource diffs out.
+
+Follows `argocd app diff` (v3.5, client-side mode): pairing and target normalization
+(pairing.py), pre-diff normalization (tracking.py, ignore.py, normalize.py), the three-way
+merge that predicts the live object after a sync (merge.py, defaults.py), Secret masking
+(secrets.py), then paths and text (paths.py, render_diff.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from argodiff.engine import ignore, merge, normalize, secrets
+from argodiff.engine.defaults import apply_defaults
+from argodiff.engine.kinds import is_builtin, is_core
+from argodiff.engine.pairing import Pair, pair_objects
+from argodiff.engine.paths import changed_paths
+from argodiff.engine.render_diff import render
+from argodiff.engine.tracking import normalize_tracking
+from argodiff.errors import AppError
+from argodiff.model import (
+    Application,
+    ArgoSettings,
+    Change,
+    Manifest,
+    ResourceDiff,
+    ResourceKey,
+)
+
+__all__ = ["diff_app"]
+
+
+def _prepare(obj: Manifest, rules: list[Any], typed: bool) -> Manifest:
+    """remarshal (typed kinds only) then Normalize, including the ignore rules (step 2.1–2.2)."""
+    if typed:
+        normalize.remarshal(obj)
+    normalize.normalize(obj)
+    return ignore.apply_rules(obj, rules) if rules else obj
+
+
+def _last_applied(live: Manifest, rules: list[Any]) -> Manifest | None:
+    """The last-applied-configuration as `orig` (Normalize'd, not remarshalled), if valid JSON."""
+    text = ((live.get("metadata") or {}).get("annotations") or {}).get(secrets.LAST_APPLIED)
+    try:
+        orig = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return _prepare(orig, rules, typed=False) if isinstance(orig, dict) else None
+
+
+def _for_merge(obj: Manifest) -> Manifest:
+    """Step 3.1: orig and config lose metadata.namespace and null/empty annotations."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return obj
+    meta = {k: v for k, v in meta.items() if k != "namespace"}
+    if not meta.get("annotations"):
+        meta.pop("annotations", None)
+    return {**obj, "metadata": meta}
+
+
+def _predict(orig: Manifest, config: Manifest, live: Manifest) -> Manifest:
+    orig, config = _for_merge(orig), _for_merge(config)
+    if not is_builtin(live):
+        result: Manifest = merge.json_merge(orig, config, live)
+        return result
+    kind = str(live.get("kind"))
+    spec = live.get("spec")
+    if kind == "StatefulSet" and isinstance(spec, dict) and "volumeClaimTemplates" in spec:
+        # gitops-engine trims server-filled fields of the claim templates before merging.
+        templates = (orig.get("spec") or {}).get("volumeClaimTemplates")
+        spec["volumeClaimTemplates"] = merge.remove_map_fields(
+            templates, spec["volumeClaimTemplates"]
+        )
+    predicted: Manifest = merge.strategic(kind, orig, config, live)
+    apply_defaults(predicted)
+    apply_defaults(live)
+    return predicted
+
+
+def _diff_pair(pair: Pair, app: Application, settings: ArgoSettings) -> ResourceDiff | None:
+    live, target = pair.live, pair.target
+    any_side = live if live is not None else target
+    assert any_side is not None
+    rules = ignore.matching_rules(any_side, app, settings)
+    typed = is_builtin(any_side)
+    if live is not None and target is not None:
+        normalize_tracking(live, target, settings)
+        ignore.ignore_managed_fields(live, target, rules)
+    orig = _last_applied(live, rules) if live is not None and target is not None else None
+    live = _prepare(live, rules, typed) if live is not None else None
+    target = _prepare(target, rules, typed) if target is not None else None
+    secret = is_core(any_side, "Secret")
+    masked = secret and (secrets.is_masked(live) or secrets.is_masked(target))
+    if live is not None and target is not None:
+        if secret:
+            secrets.align_masked(live, target)
+        predicted: Manifest | None = _predict(orig or target, target, live)
+    else:
+        predicted = target
+    if predicted == live:
+        return None
+    notes: list[str] = []
+    if secret:
+        masker = secrets.Masker(
+            [target, live, secrets.last_applied(target), secrets.last_applied(live)]
+        )
+        notes = secrets.secret_notes(live, predicted, masked)
+        live, predicted = masker.mask(live), masker.mask(predicted)
+    if live is None:
+        change, paths = Change.ADDED, list[str]()
+    elif predicted is None:
+        change, paths = Change.REMOVED, []
+    else:
+        change, paths = Change.MODIFIED, changed_paths(pair.key.kind, live, predicted)
+    return ResourceDiff(pair.key, change, render(pair.key, live, predicted), paths, notes)
+
+
+def _order(key: ResourceKey) -> str:
+    """Argo CD v3.5 sorts the printed resources by `group/kind/namespace/name`."""
+    return f"{key.group}/{key.kind}/{key.namespace}/{key.name}"
+
+
+def diff_app(
+    app: Application, targets: list[Manifest], live: list[Manifest], settings: ArgoSettings
+) -> list[ResourceDiff]:
+    """The resources of `app` that would change, live -> predicted, in Argo CD's order.
+
+    `targets` are the desired objects (Argo CD's manifests, or a local render: then tracking is
+    stamped here as the repo-server would); `live` the live objects (Argo CD's
+    normalizedLiveState, or a local render of the base revision). Neither list is modified.
+    Raises AppError (naming the app and its file) on objects that cannot be diffed.
+    """
+    out = []
+    for pair in pair_objects(app, targets, live, settings):
+        try:
+            result = _diff_pair(pair, app, settings)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            raise AppError(
+                f"cannot diff {pair.key}: {type(exc).__name__}: {exc}", app=app.name, file=app.file
+            ) from None
+        if result is not None:
+            out.append(result)
+    return sorted(out, key=lambda r: _order(r.key))
