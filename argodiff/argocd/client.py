@@ -166,6 +166,8 @@ class ArgoClient:
         user = self._http.get_json(server, USERINFO_PATH)
         # userinfo needs no auth and answers `{}` to a rejected token (loggedIn omitted).
         if user.get("loggedIn") is not True:
+            if not self._conn.auth_token:
+                raise TokenRejected("no token was sent")
             raise TokenRejected("the server does not consider this request logged in")
         return version if isinstance(version, str) else ""
 

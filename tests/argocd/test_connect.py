@@ -87,6 +87,16 @@ def test_rejected_token_at_userinfo(mock: responses.RequestsMock) -> None:
     )
 
 
+def test_no_token_at_all(mock: responses.RequestsMock) -> None:
+    mock.get(f"{SERVER}/api/version", json={"Version": VERSION})
+    mock.get(f"{SERVER}/api/v1/session/userinfo", json={})
+
+    with pytest.raises(TokenRejected) as err:
+        client_for(auth_token="").connect()
+    assert str(err.value).startswith("Argo CD rejected the token (401): no token was sent. Check")
+    assert "Authorization" not in mock.calls[0].request.headers
+
+
 def test_falls_back_from_an_unreachable_server(mock: responses.RequestsMock) -> None:
     mock.get(f"{TAILNET}/api/version", body=requests.ConnectionError("Connection refused"))
     add_probe(mock)
