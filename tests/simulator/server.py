@@ -105,6 +105,8 @@ class Simulator:
         self.log = RequestLog()
         self.server_errors: list[str] = []
         self._stopping = threading.Event()
+        self._idle = threading.Condition()
+        self._inflight = 0
         self._port = port
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -158,7 +160,10 @@ class Simulator:
         self.cluster.ignore_rules = self.settings.ignore_rules()
 
     def reset(self) -> None:
-        """Forget faults, denials, latency and the request log (between tests)."""
+        """Forget faults, denials, latency and the request log (between tests), once the
+        requests still in flight (a hang the client gave up on) have ended."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._inflight == 0, timeout=MAX_HANG)
         self.faults.clear()
         self.denied.clear()
         self.latency = self.render_delay = 0.0
@@ -315,6 +320,11 @@ class Simulator:
     def stopping(self) -> threading.Event:
         return self._stopping
 
+    def busy(self, delta: int) -> None:
+        with self._idle:
+            self._inflight += delta
+            self._idle.notify_all()
+
 
 def _one(query: dict[str, list[str]], key: str) -> str:
     values = query.get(key) or [""]
@@ -392,6 +402,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         route, app = _route(parts.path, self.command)
         self._status = 0
+        sim.busy(+1)
         try:
             self._respond(sim, route, app, query, headers)
         except Exception as exc:
@@ -409,6 +420,7 @@ class _Handler(BaseHTTPRequestHandler):
                     status=self._status,
                 )
             )
+            sim.busy(-1)
 
     def _respond(
         self,

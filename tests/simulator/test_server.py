@@ -322,7 +322,7 @@ def test_broken_connection_faults(sim: Simulator) -> None:
     sim.fault(FaultKind.TRUNCATED, route="application", times=1)
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
         requests.get(url, headers=AUTH, timeout=5)
-    sim.fault(FaultKind.LATENCY, route="application", delay=2.0, times=1)
+    sim.fault(FaultKind.LATENCY, route="application", delay=1.0, times=1)
     with pytest.raises(requests.ReadTimeout):
         requests.get(url, headers=AUTH, timeout=0.3)
     assert requests.get(url, headers=AUTH, timeout=5).status_code == 200
