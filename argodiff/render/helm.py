@@ -74,6 +74,19 @@ def probe(url: str) -> None:
         ) from None
 
 
+def helm_message(exc: command.CommandError, *paths: Path) -> str:
+    """Helm's own message without its `Error:` prefix, `--debug` hint or work-directory paths."""
+    lines = [
+        line.removeprefix("Error: ")
+        for line in exc.args[0].removeprefix("helm: ").splitlines()
+        if line.strip() and not line.startswith("Use --debug flag")
+    ]
+    text = "\n".join(lines)
+    for path in paths:
+        text = text.replace(str(path) + "/", "").replace(str(path), ".")
+    return f"helm: {text}"
+
+
 def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -211,7 +224,9 @@ class Helm:
             self._run(args)
         except command.CommandError as exc:
             where = f" {version}" if version else ""
-            raise RenderError(f"cannot get chart {chart}{where} from {repo_url}: {exc}") from None
+            raise RenderError(
+                f"cannot get chart {chart}{where} from {repo_url}: {helm_message(exc, dest)}"
+            ) from None
         unpacked = [p for p in dest.iterdir() if (p / "Chart.yaml").is_file()]
         if len(unpacked) != 1:
             raise RenderError(f"chart {chart} from {repo_url} has no Chart.yaml")
@@ -256,7 +271,7 @@ class Helm:
         try:
             self._run(["helm", "dependency", "build", str(copy)])
         except command.CommandError as exc:
-            raise RenderError(str(exc), file=shown) from None
+            raise RenderError(helm_message(exc, copy), file=shown) from None
         return copy
 
     def render_repo_chart(self, job: HelmJob) -> list[Manifest]:
@@ -310,8 +325,9 @@ class Helm:
             try:
                 out = self._run(args, cwd=chart.dir)
             except command.CommandError as exc:
-                message = str(exc).replace(str(chart.dir) + "/", "")
-                raise RenderError(message, file=chart.shown) from None
+                raise RenderError(
+                    helm_message(exc, chart.dir, Path(tmp)), file=chart.shown
+                ) from None
         return load_manifests(out.stdout, f"helm template {chart.shown}")
 
     def _scratch(self) -> Path:

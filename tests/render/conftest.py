@@ -72,7 +72,7 @@ def renderer(repo: Path, tmp_path: Path) -> Iterator[Renderer]:
         yield r
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def helm_bin() -> str:
     path = command.which("helm")
     if not path:
@@ -95,6 +95,7 @@ def make_chart(root: Path, name: str, version: str = "0.1.0") -> Path:
           name: {{ .Release.Name }}-config
           namespace: {{ .Release.Namespace }}
         data:
+          version: {{ .Chart.Version | quote }}
           greeting: {{ .Values.greeting | quote }}
           replicas: {{ .Values.replicas | quote }}
           list: {{ .Values.list | join ";" | quote }}
@@ -139,9 +140,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """No request log on the test output."""
 
 
-@pytest.fixture
-def chart_repo(tmp_path: Path, helm_bin: str) -> Iterator[ChartRepo]:
+@pytest.fixture(scope="session")
+def chart_repo(tmp_path_factory: pytest.TempPathFactory, helm_bin: str) -> Iterator[ChartRepo]:
     """A real Helm chart repository (packaged chart + index.yaml) served on 127.0.0.1."""
+    tmp_path = tmp_path_factory.mktemp("helm")
     served = tmp_path / "chart-repo"
     served.mkdir()
     src = tmp_path / "chart-src"
@@ -154,7 +156,7 @@ def chart_repo(tmp_path: Path, helm_bin: str) -> Iterator[ChartRepo]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     command.run([helm_bin, "repo", "index", str(served), "--url", url], env=env)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield ChartRepo(url, served)
