@@ -92,6 +92,8 @@ def strategic(kind: str, orig: Any, config: Any, live: Any, path: tuple[str, ...
     if isinstance(config, dict) and isinstance(live, dict):
         out = dict(live)
         for key, value in config.items():
+            if key in live and live[key] == value:
+                continue
             if value is None:
                 out.pop(key, None)
             elif key in live:
