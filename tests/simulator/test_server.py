@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.conftest import GitOpsRepo
+from tests.fixture_repo import GitRepo
 from tests.simulator import DEFAULT_TOKEN, Access, FaultKind, Simulator
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
@@ -369,3 +370,66 @@ def test_runs_by_hand(gitops_repo: GitOpsRepo) -> None:
 
 def get_json(url: str, token: str) -> Any:
     return requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+
+
+MULTI_APP = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: multi
+  namespace: argocd
+spec:
+  project: default
+  sources:
+    - repoURL: https://github.com/example/lolice.git
+      targetRevision: HEAD
+      path: one
+    - repoURL: https://github.com/example/lolice.git
+      targetRevision: HEAD
+      path: two
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: multi
+"""
+
+
+def config_map(name: str, value: str) -> str:
+    return f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  v: {value!r}\n"
+
+
+def test_multi_source_revisions(tmp_path: Path) -> None:
+    repo = GitRepo.init(tmp_path / "multi")
+    first = repo.commit(
+        {
+            "argoproj/multi.yaml": MULTI_APP,
+            "one/cm.yaml": config_map("one", "1"),
+            "two/cm.yaml": config_map("two", "1"),
+        },
+        "v1",
+    )
+    second = repo.commit(
+        {"one/cm.yaml": config_map("one", "2"), "two/cm.yaml": config_map("two", "2")}, "v2"
+    )
+    with Simulator(repo.path, synced=first) as multi:
+
+        def values(**params: Any) -> dict[str, str]:
+            return {
+                m["metadata"]["name"]: m["data"]["v"] for m in manifests(multi, "multi", **params)
+            }
+
+        # `revision` is ignored for a multi-source app (application.go GetManifests).
+        assert values(revision=second) == {"one": "1", "two": "1"}
+        assert values(revisions=[second], sourcePositions=["2"]) == {"one": "1", "two": "2"}
+        assert values(revisions=[second, second], sourcePositions=["1", "2"]) == {
+            "one": "2",
+            "two": "2",
+        }
+        out_of_range = get(
+            multi, "/api/v1/applications/multi/manifests", revisions=[second], sourcePositions=["3"]
+        )
+        assert out_of_range.status_code == 500
+        assert "source position is out of range" in out_of_range.json()["error"]
+        status = get(multi, "/api/v1/applications/multi").json()["status"]
+        assert status["sync"]["revisions"] == [first, first]
+        assert status["sourceTypes"] == ["Directory", "Directory"]
+        assert multi.server_errors == []
