@@ -1,0 +1,89 @@
+"""The PR comment: the markdown report split into parts that each fit one GitHub comment."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote
+
+from argodiff.errors import ConfigError
+from argodiff.model import RunResult
+from argodiff.report.document import Options, body, footer, header
+from argodiff.report.i18n import strings
+from argodiff.report.layout import layout, nbytes
+
+MAX_CHARS = 65000
+"""GitHub rejects bodies over 65,536 "characters" and may count bytes; keep a margin."""
+_MARKER = re.compile(r"<!-- argodiff:(\S*?)(?: part=(\d+)/(\d+))? -->")
+_WIDEST = 9999
+"""Part numbers are budgeted as if four digits wide."""
+
+
+def _quote(instance: str) -> str:
+    # Percent-encoding keeps spaces and `>` out, so the marker is one HTML comment on one line.
+    return quote(instance, safe=":/.-_~@")
+
+
+def _marker(instance: str, i: int, n: int) -> str:
+    return f"<!-- argodiff:{_quote(instance)} part={i}/{n} -->"
+
+
+def marker_for(instance: str) -> str:
+    """The hidden first line that marks argodiff's comments for one Argo CD instance."""
+    return f"<!-- argodiff:{_quote(instance)} -->"
+
+
+def parse_marker(body: str) -> tuple[str, int, int] | None:
+    """(instance, part, parts) from a comment's first line, or None if argodiff did not write it.
+
+    A marker without `part=` (as `marker_for` returns it) reads as part 1 of 1.
+    """
+    first = body.lstrip().split("\n", 1)[0].strip()
+    match = _MARKER.fullmatch(first)
+    if not match:
+        return None
+    i, n = int(match[2] or 1), int(match[3] or 1)
+    if not 1 <= i <= n:
+        return None
+    return unquote(match[1]), i, n
+
+
+def comment_parts(
+    run: RunResult,
+    *,
+    marker: str,
+    max_chars: int = MAX_CHARS,
+    lang: str = "en",
+    title: str = "",
+    head_sha: str = "",
+    run_url: str = "",
+    summary_hint: str = "",
+) -> list[str]:
+    """The report as comment bodies of at most `max_chars` characters and UTF-8 bytes each.
+
+    Each starts with `marker` carrying `part=i/N`; each is valid markdown on its own (fences and
+    `<details>` closed, continued ones reopened with "(continued)"). `summary_hint` is a URL of
+    the full report (e.g. the job summary), linked from every part.
+    """
+    parsed = parse_marker(marker)
+    if parsed is None:
+        raise ConfigError(f"not an argodiff comment marker: {marker!r} (use marker_for)")
+    instance = parsed[0]
+    s = strings(lang)
+    opts = Options(title=title, head_sha=head_sha, run_url=run_url, summary_hint=summary_hint)
+    widest = s.part.format(i=_WIDEST, n=_WIDEST)
+    overhead = nbytes(
+        _marker(instance, _WIDEST, _WIDEST)
+        + "\n"
+        + header(run, s, opts, widest)
+        + footer(s, opts, s.continued_next.format(i=_WIDEST, n=_WIDEST))
+    )
+    parts = layout(body(run, s), max_chars - overhead).parts
+    n = len(parts)
+    return [
+        _marker(instance, i, n)
+        + "\n"
+        + header(run, s, opts, s.part.format(i=i, n=n) if n > 1 else "")
+        + part
+        + footer(s, opts, s.continued_next.format(i=i + 1, n=n) if i < n else "")
+        for i, part in enumerate(parts, start=1)
+    ]

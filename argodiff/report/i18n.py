@@ -1,0 +1,210 @@
+"""Every fixed string of the markdown reports, in English and Japanese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from argodiff.errors import ConfigError
+from argodiff.model import AppResult, AppStatus, Change, RunResult
+
+
+@dataclass(frozen=True)
+class Strings:
+    """One language. `{…}` fields are filled with str.format; pairs are (singular, plural)."""
+
+    title: str
+    part: str
+    continued: str
+    continued_next: str
+    compared: str
+    server: str
+    mode_revision: str
+    mode_local: str
+    mode_offline: str
+    mode_target: str
+    apps: tuple[str, str]
+    statuses: dict[AppStatus, tuple[str, str]]
+    list_sep: str
+    results: dict[AppStatus, str]
+    changes: dict[Change, str]
+    count: str
+    table_app: str
+    table_result: str
+    table_sync: str
+    table_health: str
+    table_link: str
+    open_in_argocd: str
+    no_changes: str
+    no_apps: str
+    errors: str
+    changed_apps: str
+    unchanged: str
+    skipped: str
+    defined_in: str
+    warning: str
+    changed_fields: str
+    more: str
+    no_diff_text: str
+    commit: str
+    workflow_run: str
+    full_report: str
+    cut: str
+
+
+EN = Strings(
+    title="Argo CD diff",
+    part="part {i}/{n}",
+    continued="(continued)",
+    continued_next="Continued in part {i}/{n}.",
+    compared="Compared",
+    server="Argo CD",
+    mode_revision="live cluster ⇄ {rev}, rendered by Argo CD",
+    mode_local="live cluster ⇄ {rev}, rendered locally by argodiff",
+    mode_offline="{base} ⇄ {rev}, both rendered locally (no live cluster)",
+    mode_target="live cluster ⇄ Argo CD's current target",
+    apps=("{n} app", "{n} apps"),
+    statuses={
+        AppStatus.CHANGED: ("{n} changed", "{n} changed"),
+        AppStatus.UNCHANGED: ("{n} unchanged", "{n} unchanged"),
+        AppStatus.ERROR: ("{n} error", "{n} errors"),
+        AppStatus.SKIPPED: ("{n} skipped", "{n} skipped"),
+    },
+    list_sep=", ",
+    results={
+        AppStatus.CHANGED: "changed",
+        AppStatus.UNCHANGED: "unchanged",
+        AppStatus.ERROR: "error",
+        AppStatus.SKIPPED: "skipped",
+    },
+    changes={Change.ADDED: "added", Change.MODIFIED: "modified", Change.REMOVED: "removed"},
+    count="{n} {change}",
+    table_app="App",
+    table_result="Result",
+    table_sync="Sync",
+    table_health="Health",
+    table_link="Argo CD",
+    open_in_argocd="Open in Argo CD",
+    no_changes="No changes: none of the {n} compared apps differ.",
+    no_apps="No Argo CD applications were compared.",
+    errors="Errors",
+    changed_apps="Changes",
+    unchanged="Unchanged ({n})",
+    skipped="Skipped ({n})",
+    defined_in="Defined in",
+    warning="Warning",
+    changed_fields="Changed fields",
+    more="and {n} more",
+    no_diff_text="(no diff text)",
+    commit="commit",
+    workflow_run="workflow run",
+    full_report="Full report",
+    cut=(
+        "This report was cut to stay under the {limit:,}-byte limit of a GitHub job summary. "
+        "Shown in full: {shown} of {total} changed apps. Cut: {names}. "
+        "The complete diff is in the JSON results."
+    ),
+)
+
+JA = Strings(
+    title="Argo CD 差分",
+    part="パート {i}/{n}",
+    continued="(続き)",
+    continued_next="パート {i}/{n} に続きます。",
+    compared="比較対象",
+    server="Argo CD",
+    mode_revision="ライブ環境 ⇄ {rev}(Argo CD でレンダリング)",
+    mode_local="ライブ環境 ⇄ {rev}(argodiff がローカルでレンダリング)",
+    mode_offline="{base} ⇄ {rev}(どちらもローカルでレンダリング、クラスタ未接続)",
+    mode_target="ライブ環境 ⇄ Argo CD の現在のターゲット",
+    apps=("アプリ {n} 件", "アプリ {n} 件"),
+    statuses={
+        AppStatus.CHANGED: ("変更あり {n} 件", "変更あり {n} 件"),
+        AppStatus.UNCHANGED: ("変更なし {n} 件", "変更なし {n} 件"),
+        AppStatus.ERROR: ("エラー {n} 件", "エラー {n} 件"),
+        AppStatus.SKIPPED: ("スキップ {n} 件", "スキップ {n} 件"),
+    },
+    list_sep="、",
+    results={
+        AppStatus.CHANGED: "変更あり",
+        AppStatus.UNCHANGED: "変更なし",
+        AppStatus.ERROR: "エラー",
+        AppStatus.SKIPPED: "スキップ",
+    },
+    changes={Change.ADDED: "追加", Change.MODIFIED: "変更", Change.REMOVED: "削除"},
+    count="{change} {n}",
+    table_app="アプリ",
+    table_result="結果",
+    table_sync="同期",
+    table_health="ヘルス",
+    table_link="Argo CD",
+    open_in_argocd="Argo CD で開く",
+    no_changes="変更なし: 比較した {n} 件のアプリに差分はありません。",
+    no_apps="比較対象の Argo CD アプリはありません。",
+    errors="エラー",
+    changed_apps="変更内容",
+    unchanged="変更なし ({n})",
+    skipped="スキップ ({n})",
+    defined_in="定義ファイル",
+    warning="警告",
+    changed_fields="変更されたフィールド",
+    more="ほか {n} 件",
+    no_diff_text="(差分テキストなし)",
+    commit="コミット",
+    workflow_run="ワークフロー実行",
+    full_report="完全なレポート",
+    cut=(
+        "GitHub のジョブサマリーの上限({limit:,} バイト)に収めるため、"
+        "このレポートは途中で省略されています。"
+        "全体を表示できたのは変更のあるアプリ {total} 件中 {shown} 件です。省略: {names}。"
+        "完全な差分は JSON の結果にあります。"
+    ),
+)
+
+LANGUAGES = {"en": EN, "ja": JA}
+CHANGES = (Change.ADDED, Change.MODIFIED, Change.REMOVED)
+"""The order changes are shown in."""
+
+
+def strings(lang: str) -> Strings:
+    """The strings for `lang` (`en` or `ja`)."""
+    try:
+        return LANGUAGES[lang]
+    except KeyError:
+        known = ", ".join(LANGUAGES)
+        raise ConfigError(f"unknown report language {lang!r} (known: {known})") from None
+
+
+def plural(pair: tuple[str, str], n: int) -> str:
+    return pair[0 if n == 1 else 1].format(n=n)
+
+
+def change_counts(app: AppResult, s: Strings) -> str:
+    """`1 added, 2 modified` (kinds of change that did not happen are left out)."""
+    counts = [(c, app.count(c)) for c in CHANGES]
+    return s.list_sep.join(s.count.format(n=n, change=s.changes[c]) for c, n in counts if n)
+
+
+def summary_line(run: RunResult, s: Strings) -> str:
+    """`3 apps: 1 changed, 1 unchanged, 1 error` (statuses with no app are left out)."""
+    counts = [
+        plural(s.statuses[status], n)
+        for status in AppStatus
+        if (n := sum(1 for a in run.apps if a.status is status))
+    ]
+    head = plural(s.apps, len(run.apps))
+    return f"{head}: {s.list_sep.join(counts)}" if counts else head
+
+
+def comparison(run: RunResult, s: Strings, show: Callable[[str], str]) -> str:
+    """What the run compared, in words (empty for an unknown mode); `show` formats a revision."""
+    templates = {
+        "revision": s.mode_revision,
+        "local": s.mode_local,
+        "offline": s.mode_offline,
+        "target": s.mode_target,
+    }
+    template = templates.get(run.mode)
+    if template is None:
+        return ""
+    return template.format(rev=show(run.revision or "?"), base=show(run.base or "?"))

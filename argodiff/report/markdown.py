@@ -1,0 +1,17 @@
+"""The whole markdown report, unsplit (for a file or anywhere without a size limit)."""
+
+from __future__ import annotations
+
+from argodiff.model import RunResult
+from argodiff.report.document import Options, body, footer, header
+from argodiff.report.i18n import strings
+from argodiff.report.layout import render
+
+
+def render_markdown(
+    run: RunResult, *, lang: str = "en", title: str = "", head_sha: str = "", run_url: str = ""
+) -> str:
+    """Title and what was compared, summary table, errors, one `<details>` per changed app."""
+    s = strings(lang)
+    opts = Options(title=title, head_sha=head_sha, run_url=run_url)
+    return header(run, s, opts) + render(body(run, s)) + footer(s, opts)

@@ -1,0 +1,93 @@
+"""The terminal report: each app's header, its resources' unified diffs, then a one-line summary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import click
+
+from argodiff.model import AppResult, AppStatus, ResourceDiff, RunResult
+from argodiff.report.escape import host, short_sha
+from argodiff.report.i18n import EN, change_counts, comparison, summary_line
+
+# Control characters (ESC above all) would let a manifest drive the terminal; show them as the
+# Unicode "control pictures" instead. Tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: chr(0x2421 if m[0] == "\x7f" else 0x2400 + ord(m[0])), text)
+
+
+Style = Callable[..., str]
+
+
+def _plain(text: str, **_: object) -> str:
+    return text
+
+
+def _diff_lines(diff: str, style: Style) -> list[str]:
+    """Argo CD's `=====` header and `@@` hunks cyan, `+` green, `-` red (git's colours)."""
+    out = []
+    in_hunk = False
+    for line in _printable(diff).rstrip("\n").split("\n"):
+        if line.startswith("=====") or line.startswith("@@"):
+            in_hunk = line.startswith("@@")
+            out.append(style(line, fg="cyan"))
+        elif not in_hunk and line.startswith(("--- ", "+++ ")):
+            out.append(style(line, bold=True))
+        elif line.startswith("+"):
+            out.append(style(line, fg="green"))
+        elif line.startswith("-"):
+            out.append(style(line, fg="red"))
+        else:
+            out.append(line)
+    return out
+
+
+def _resource(res: ResourceDiff, style: Style) -> list[str]:
+    if res.diff.strip():
+        lines = _diff_lines(res.diff, style)
+    else:
+        lines = [style(res.key.header(), fg="cyan")]
+    lines += [f"  note: {_printable(n)}" for n in res.notes]
+    return lines
+
+
+def _app(app: AppResult, style: Style) -> list[str]:
+    status = app.status.value.upper() if app.status is AppStatus.ERROR else app.status.value
+    facts = [f"{app.name} [{status}]"]
+    if app.sync_status or app.health_status:
+        facts.append(f"{app.sync_status or '?'}/{app.health_status or '?'}")
+    if app.compared:
+        facts.append(app.compared)
+    if app.resources:
+        facts.append(change_counts(app, EN))
+    color = {AppStatus.ERROR: "red", AppStatus.CHANGED: "yellow"}.get(app.status)
+    lines = [style(_printable(" | ".join(facts)), bold=True, fg=color)]
+    if app.file:
+        lines.append(f"  file: {_printable(app.file)}")
+    if app.status is AppStatus.ERROR:
+        message = _printable(app.error or "").split("\n")
+        lines += [style(f"  ERROR: {line}", fg="red") for line in message]
+    elif app.status is AppStatus.SKIPPED and app.error:
+        lines.append(f"  skipped: {_printable(app.error)}")
+    lines += [style(f"  warning: {_printable(w)}", fg="yellow") for w in app.warnings]
+    for res in app.resources:
+        lines += _resource(res, style)
+    return lines
+
+
+def render_text(run: RunResult, *, color: bool = False) -> str:
+    """The report for a terminal or a log; `color` adds ANSI colours (NO_COLOR is the caller's)."""
+    style: Style = click.style if color else _plain
+    lines = [style(f"!!! NOTICE: {_printable(n)}", fg="red", bold=True) for n in run.notices]
+    what = comparison(run, EN, short_sha)
+    if what or run.server:
+        via = f" (via {host(run.server)})" if run.server else ""
+        lines.append(_printable(f"Compared: {what}{via}"))
+    for app in run.apps:
+        lines += ["", *_app(app, style)]
+    lines += ["", style(summary_line(run, EN), bold=True)]
+    return "\n".join(lines) + "\n"
