@@ -297,16 +297,16 @@ def _app_of_apps(
 ) -> Iterator[tuple[AppKey, str, str]]:
     """(app, changed kustomization, reason) for each kustomization that lists an app's manifest.
 
-    A kustomization that only lists resources on both sides (known when `base_graph` is given)
-    cannot alter the Applications it lists: it is skipped, and an app it adds or drops shows
-    as added or deleted.
+    A kustomization that only lists (and labels) resources on both sides, which is known when
+    `base_graph` is given, cannot change what the Applications it lists deploy: it is skipped,
+    and an app it adds or drops shows as added or deleted.
     """
     for path in files:
         if posixpath.basename(path) not in KUSTOMIZATION_NAMES:
             continue
         directory = posixpath.dirname(path) or "."
         if base_graph is not None and (
-            graph.is_listing_only(directory) and base_graph.is_listing_only(directory)
+            graph.only_lists(directory) and base_graph.only_lists(directory)
         ):
             continue
         for listed in graph.reach(directory).files:
@@ -329,8 +329,9 @@ def affected_apps(
 ) -> list[AffectedApp]:
     """The apps that `changed` (repository-relative paths) affects, sorted by name, each once.
 
-    `repo_root` is the head checkout. `base_root`, the base checkout, is optional: with it, a
-    kustomization that only lists Application manifests is known not to transform them.
+    `repo_root` is the head checkout. `base_root`, the base checkout, is optional: with it, an
+    app-of-apps kustomization that only lists (and labels) Application manifests on both sides
+    does not mark every app it lists as affected.
     """
     files = sorted({p for p in map(_clean, changed) if p is not None and p != "."})
     base_by_key = {_key(a): a for a in reversed(base_apps)}

@@ -20,8 +20,11 @@ from argodiff.yamlio import iter_documents
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 """The file names kustomize looks for, in its order (api/konfig/builtinpluginconsts)."""
 
-LISTING_ONLY_KEYS = frozenset({"apiVersion", "kind", "metadata", "resources", "sortOptions"})
-"""A kustomization with only these keys passes the files it lists through unchanged."""
+INERT_KEYS = frozenset(
+    {"apiVersion", "kind", "metadata", "resources", "sortOptions", "labels", "commonLabels"}
+)
+"""A kustomization with only these keys lists files and at most labels them: an Application it
+lists deploys the same resources (Argo CD does not pass an Application's labels on)."""
 
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^git@|^(github|gitlab|bitbucket)\.(com|org)/")
 _PLAIN_LISTS = ("resources", "bases", "components", "crds", "configurations")
@@ -179,10 +182,10 @@ class KustomizeGraph:
                 refs.append(Reference(path=path, field=name, via=file))
         return refs
 
-    def is_listing_only(self, directory: str) -> bool:
-        """Whether the kustomization (if any) only lists resources, transforming nothing."""
+    def only_lists(self, directory: str) -> bool:
+        """Whether the kustomization (if any) only lists and labels resources (INERT_KEYS)."""
         found = self.kustomization(directory)
-        return found is None or set(found[1]) <= LISTING_ONLY_KEYS
+        return found is None or set(found[1]) <= INERT_KEYS
 
     def reach(self, *directories: str) -> Reach:
         """What building the kustomizations in `directories` reads; cycles are walked once."""

@@ -219,8 +219,10 @@ def test_app_spec_kustomize_components(tree: Tree) -> None:
 
 
 def app_of_apps(tree: Tree, root_fields: dict[str, Any]) -> list[Any]:
-    """lolice's layout: argoproj/kustomization.yaml lists each app's application.yaml."""
+    """lolice's layout: the root app renders argoproj/, whose kustomization lists each app's
+    application.yaml."""
     apps = [tree.app(f"argoproj/{n}/application.yaml", n, path=f"argoproj/{n}") for n in ("a", "b")]
+    apps.append(tree.app("argoproj/root.yaml", "root", path="argoproj"))
     listed = [f"{n}/application.yaml" for n in ("a", "b")]
     tree.write("argoproj/kustomization.yaml", kustomization(resources=listed, **root_fields))
     return apps
@@ -233,25 +235,29 @@ def test_kustomization_listing_an_app_manifest_affects_it(tree: Tree) -> None:
         "argoproj/kustomization.yaml: kustomization listing the Application manifest "
         "argoproj/a/application.yaml"
     ]
-    assert list(found) == ["a", "b"]
+    assert list(found) == ["a", "b", "root"]
+    assert found["root"].reasons == [
+        "argoproj/kustomization.yaml: kustomize kustomization in argoproj/kustomization.yaml"
+    ]
 
 
 def test_listing_only_kustomization_with_base_checkout_does_not_affect_listed_apps(
     tree: Tree, tmp_path: Path
 ) -> None:
+    labels = [{"pairs": {"app.kubernetes.io/part-of": "lolice"}}]
     base_tree = Tree(tmp_path / "base")
-    base_apps = app_of_apps(base_tree, {})
-    apps = app_of_apps(tree, {})
+    base_apps = app_of_apps(base_tree, {"labels": labels})
+    apps = app_of_apps(tree, {"labels": labels})
     new = tree.app("argoproj/c/application.yaml", "c", path="argoproj/c")
     tree.write(
         "argoproj/kustomization.yaml",
-        kustomization(resources=[f"{n}/application.yaml" for n in ("a", "b", "c")]),
+        kustomization(resources=[f"{n}/application.yaml" for n in ("a", "b", "c")], labels=labels),
     )
     changed = ["argoproj/kustomization.yaml", "argoproj/c/application.yaml"]
     found = tree.affected(changed, [*apps, new], base_apps, base_root=base_tree.root)
-    assert {n: a.state for n, a in found.items()} == {"c": "added"}
+    assert {n: a.state for n, a in found.items()} == {"c": "added", "root": "changed"}
     # Without the base checkout argodiff cannot know nothing was transformed: it assumes so.
-    assert list(tree.affected(changed, [*apps, new], base_apps)) == ["a", "b", "c"]
+    assert list(tree.affected(changed, [*apps, new], base_apps)) == ["a", "b", "c", "root"]
 
 
 def test_transform_removed_from_kustomization_still_affects_listed_apps(
@@ -263,4 +269,4 @@ def test_transform_removed_from_kustomization_still_affects_listed_apps(
     found = tree.affected(
         ["argoproj/kustomization.yaml"], apps, base_apps, base_root=base_tree.root
     )
-    assert list(found) == ["a", "b"]
+    assert list(found) == ["a", "b", "root"]
