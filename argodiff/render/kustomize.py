@@ -74,6 +74,31 @@ def parse_image(arg: str) -> dict[str, str]:
     return image
 
 
+def _own_images(app_path: Path, repo_root: Path) -> list[Any]:
+    """The `images:` of the source's own kustomization file."""
+    for name in KUSTOMIZATION_FILES:
+        path = app_path / name
+        if path.is_file():
+            docs = load_manifests(path.read_bytes(), relative(path, repo_root))
+            images = docs[0].get("images") if docs else None
+            return images if isinstance(images, list) else []
+    return []
+
+
+def _follow_renames(images: list[dict[str, str]], own: list[Any]) -> list[dict[str, str]]:
+    """Argo CD's `kustomize edit set image` updates the source's own entry of that name, so an
+    image the source renames (`newName`) still gets the new tag. The wrapper sees the image
+    under its new name already, so it also needs an entry for that name."""
+    renamed = {
+        str(i["name"]): str(i["newName"])
+        for i in own
+        if isinstance(i, dict) and i.get("name") and i.get("newName")
+    }
+    return images + [
+        {**image, "name": renamed[image["name"]]} for image in images if image["name"] in renamed
+    ]
+
+
 def _labels(options: dict[str, Any]) -> list[dict[str, Any]]:
     pairs = {str(k): str(v) for k, v in (options.get("commonLabels") or {}).items()}
     if not pairs:
@@ -144,7 +169,8 @@ def wrapper_kustomization(
             k[field] = str(options[field])
     if options.get("images"):
         # Argo CD substitutes the build environment into images (e.g. ${ARGOCD_APP_REVISION}).
-        k["images"] = [parse_image(envsubst(str(i), env)) for i in options["images"]]
+        images = [parse_image(envsubst(str(i), env)) for i in options["images"]]
+        k["images"] = _follow_renames(images, _own_images(app_path, repo_root))
     if options.get("replicas"):
         try:
             k["replicas"] = [

@@ -167,3 +167,24 @@ def test_image_arguments_parse_like_kustomize_edit_set_image() -> None:
         "digest": "sha256:abc",
     }
     assert parse_image("app=localhost:5000/app") == {"name": "app", "newName": "localhost:5000/app"}
+
+
+def test_image_option_reaches_an_image_the_source_renames(repo: Path, renderer: Renderer) -> None:
+    _tree(repo)
+    write(
+        repo,
+        "argoproj/web/overlays/prod/kustomization.yaml",
+        """\
+        resources: [../../base]
+        images:
+        - name: nginx
+          newName: ghcr.io/boxp/nginx
+          newTag: "1.25"
+        """,
+    )
+    app = application(
+        "web", {"path": "argoproj/web/overlays/prod", "kustomize": {"images": ["nginx:1.27"]}}
+    )
+    deploy = by_name(renderer.render(app))["Deployment/web"]
+    # As after `kustomize edit set image nginx:1.27` on the overlay: the rename is kept.
+    assert deploy["spec"]["template"]["spec"]["containers"][0]["image"] == "ghcr.io/boxp/nginx:1.27"
