@@ -17,10 +17,10 @@ class Connection:
 
     servers: tuple[str, ...] = ()
     """Base URLs, tried in order (e.g. Tailscale first, the Cloudflare tunnel second)."""
-    auth_token: str = ""
+    auth_token: str = field(default="", repr=False)
     cf_access_client_id: str = ""
-    cf_access_client_secret: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
+    cf_access_client_secret: str = field(default="", repr=False)
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     insecure: bool = False
     app_namespace: str = ""
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT

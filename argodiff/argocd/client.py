@@ -18,7 +18,7 @@ from argodiff.argocd.errors import (
     UnexpectedAnswer,
     Unreachable,
 )
-from argodiff.argocd.http import DEFAULT_BACKOFF, Params, Transport, host_port, public_url
+from argodiff.argocd.http import Params, Transport, host_port, public_url
 from argodiff.argocd.resources import parse_managed_resources, parse_manifests
 from argodiff.argocd.settings import SETTINGS_PATH, parse_settings
 from argodiff.config import Connection
@@ -39,10 +39,11 @@ class ArgoClient:
         *,
         session: requests.Session | None = None,
         on_event: Callable[[str], None] | None = None,
-        backoff_factor: float = DEFAULT_BACKOFF,
+        backoff_factor: float | None = None,
     ) -> None:
         self._conn = conn
-        self._http = Transport(conn, session=session, backoff_factor=backoff_factor)
+        backoff = conn.retry_backoff if backoff_factor is None else backoff_factor
+        self._http = Transport(conn, session=session, backoff_factor=backoff)
         self._on_event = on_event
         self._lock = threading.Lock()
         self._server = ""
