@@ -363,7 +363,8 @@ def affected_apps(
         for path in files:
             if annotation.matches(path):
                 hits.setdefault(path, (_ANNOTATION, f"manifest-generate-paths {annotation.value}"))
-            elif path in hits:
+            elif path in hits and hits[path][0] != _MANIFEST:
+                # An edited Application spec refreshes the app whatever the annotation says.
                 hits[path] = (hits[path][0], hits[path][1] + _OUTSIDE_ANNOTATION)
     for key, app in head_by_key.items():
         before = base_by_key.get(key)

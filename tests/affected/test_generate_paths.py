@@ -81,7 +81,9 @@ def test_annotation_never_hides_files_the_source_reads(tree: Tree) -> None:
     tree.write("argoproj/web/kustomization.yaml", kustomization(resources=["../base"]))
     tree.write("argoproj/base/kustomization.yaml", kustomization(resources=["cm.yaml"]))
     app = annotated(tree, ".")
-    assert reasons(tree, app, ["argoproj/base/cm.yaml", "argoproj/web/README.md"]) == [
+    changed = ["argoproj/base/cm.yaml", "argoproj/web/README.md", "apps/web.yaml"]
+    assert reasons(tree, app, changed) == [
+        "apps/web.yaml: Application manifest",
         "argoproj/base/cm.yaml: kustomize resources in argoproj/base/kustomization.yaml "
         "(outside manifest-generate-paths: Argo CD may not refresh the app)",
         "argoproj/web/README.md: in source path argoproj/web",
