@@ -27,9 +27,11 @@ FREE_FORM = frozenset(
         "labelSelector",
         "parameters",
         "volumeAttributes",
+        "fieldsV1",
     }
 )
-"""Maps whose content is user data (or selectors, where `{}` means "everything"): kept as is."""
+"""Maps whose content is user data, raw JSON (managedFields) or a selector (where `{}` means
+"everything"): kept as they are."""
 
 QUANTITY_MAPS = frozenset({"limits", "requests", "hard", "capacity", "allocatable", "overhead"})
 LIMIT_RANGE_MAPS = frozenset({"max", "min", "default", "defaultRequest", "maxLimitRequestRatio"})
