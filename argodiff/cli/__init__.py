@@ -15,3 +15,7 @@ def cli() -> None:
 
 def main() -> None:
     cli(prog_name="argodiff")
+
+
+# Commands register themselves on `cli` when imported.
+from argodiff.cli import affected, app, pr, report  # noqa: E402, F401

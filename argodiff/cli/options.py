@@ -1,0 +1,131 @@
+"""Options shared by several commands, and how they become config objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from argodiff.config import DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT, Connection, parse_header
+from argodiff.config import parse_servers as _parse_servers
+from argodiff.errors import ConfigError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(func: F) -> F:
+        for dec in reversed(decorators):
+            func = dec(func)
+        return func
+
+    return apply
+
+
+connection_options = _stack(
+    click.option(
+        "--server",
+        "servers",
+        multiple=True,
+        envvar="ARGOCD_SERVER",
+        help="Argo CD API server URL (a bare host means https://). Repeat, or comma-separate "
+        "ARGOCD_SERVER, to try several in order (e.g. Tailscale first, the tunnel second).",
+    ),
+    click.option(
+        "--auth-token",
+        envvar="ARGOCD_AUTH_TOKEN",
+        default="",
+        show_default=False,
+        help="Argo CD API token, sent as Authorization: Bearer. [env ARGOCD_AUTH_TOKEN]",
+    ),
+    click.option(
+        "--cf-access-client-id",
+        envvar="CF_ACCESS_CLIENT_ID",
+        default="",
+        help="Cloudflare Access service token id. [env CF_ACCESS_CLIENT_ID]",
+    ),
+    click.option(
+        "--cf-access-client-secret",
+        envvar="CF_ACCESS_CLIENT_SECRET",
+        default="",
+        help="Cloudflare Access service token secret. [env CF_ACCESS_CLIENT_SECRET]",
+    ),
+    click.option(
+        "--header",
+        "headers",
+        multiple=True,
+        metavar="'NAME: VALUE'",
+        help="Extra header on every request to Argo CD (repeatable).",
+    ),
+    click.option("--insecure", is_flag=True, help="Do not verify the server's TLS certificate."),
+    click.option(
+        "--app-namespace",
+        envvar="ARGOCD_APP_NAMESPACE",
+        default="",
+        help="Namespace of the Applications (apps in any namespace).",
+    ),
+    click.option(
+        "--request-timeout",
+        type=click.FloatRange(min=0.1),
+        default=DEFAULT_REQUEST_TIMEOUT,
+        show_default=True,
+        help="Seconds to wait for each answer from Argo CD.",
+    ),
+    click.option(
+        "--concurrency",
+        type=click.IntRange(min=1, max=64),
+        default=DEFAULT_CONCURRENCY,
+        show_default=True,
+        help="How many apps are fetched and diffed at once.",
+    ),
+)
+
+
+def connection_from(params: dict[str, Any], *, retry_backoff: float | None = None) -> Connection:
+    """The Connection described by the connection options (raises ConfigError)."""
+    return Connection(
+        servers=_parse_servers(list(params.get("servers") or ())),
+        auth_token=params.get("auth_token") or "",
+        cf_access_client_id=params.get("cf_access_client_id") or "",
+        cf_access_client_secret=params.get("cf_access_client_secret") or "",
+        headers=tuple(parse_header(h) for h in params.get("headers") or ()),
+        insecure=bool(params.get("insecure")),
+        app_namespace=params.get("app_namespace") or "",
+        request_timeout=float(params.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
+        concurrency=int(params.get("concurrency") or DEFAULT_CONCURRENCY),
+        retry_backoff=0.5 if retry_backoff is None else retry_backoff,
+    )
+
+
+def require_server(conn: Connection) -> None:
+    if not conn.servers:
+        raise ConfigError(
+            "no Argo CD server: pass --server or set ARGOCD_SERVER "
+            "(or use --base REF for an offline diff)"
+        )
+
+
+local_options = _stack(
+    click.option(
+        "--repo",
+        "repo_path",
+        type=click.Path(file_okay=False, path_type=str),
+        default=".",
+        show_default=True,
+        help="A directory inside the GitOps checkout.",
+    ),
+    click.option(
+        "--apps-dir",
+        default="argoproj",
+        show_default=True,
+        help="Directory (relative to the repository root) holding the Application manifests.",
+    ),
+    click.option(
+        "--repo-url",
+        "repo_urls",
+        multiple=True,
+        help="URL of this repository as Applications name it in repoURL (repeatable); "
+        "default: GITHUB_REPOSITORY and the git remotes.",
+    ),
+)

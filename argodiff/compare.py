@@ -1,0 +1,62 @@
+"""Build each app's comparison for a mode: where the live side and the target side come from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from argodiff.engine import diff_app
+from argodiff.model import (
+    Application,
+    AppResult,
+    AppStatus,
+    ArgoSettings,
+    Manifest,
+    ResourceDiff,
+)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The two sides of one app's comparison, and how to say what they are."""
+
+    app: Application
+    live: list[Manifest]
+    targets: list[Manifest]
+    compared: str
+
+
+def short(revision: str) -> str:
+    return revision[:7] if len(revision) == 40 else revision
+
+
+def result_of(
+    sides: Sides,
+    settings: ArgoSettings,
+    *,
+    url: str = "",
+    warnings: list[str] | None = None,
+) -> AppResult:
+    diffs: list[ResourceDiff] = diff_app(sides.app, sides.targets, sides.live, settings)
+    return AppResult(
+        name=sides.app.name,
+        status=AppStatus.CHANGED if diffs else AppStatus.UNCHANGED,
+        resources=diffs,
+        namespace=sides.app.namespace,
+        project=sides.app.project,
+        sync_status=sides.app.sync_status,
+        health_status=sides.app.health_status,
+        url=url,
+        compared=sides.compared,
+        file=sides.app.file,
+        warnings=list(warnings or []),
+    )
+
+
+def local_source_revisions(
+    app: Application, revision: str, is_local: Callable[[int], bool]
+) -> Mapping[int, str]:
+    """1-based positions of a multi-source app's sources that come from this repository,
+    each pinned to `revision` (GetManifests `revisions` + `sourcePositions`, Argo CD >= 2.11).
+    Ref sources count: overriding them is how `$ref/...` value files follow the PR."""
+    return {i + 1: revision for i, _ in enumerate(app.sources) if is_local(i)}

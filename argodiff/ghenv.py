@@ -1,0 +1,99 @@
+"""The GitHub Actions environment, read once into a plain object (`argodiff pr`, `report`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from argodiff.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ActionsContext:
+    """What a workflow step knows: the event, the repository, the token and the file commands."""
+
+    event_name: str = ""
+    event: dict[str, Any] = field(default_factory=dict)
+    repository: str = ""
+    api_url: str = "https://api.github.com"
+    server_url: str = "https://github.com"
+    token: str = ""
+    workspace: Path | None = None
+    sha: str = ""
+    ref: str = ""
+    run_id: str = ""
+    step_summary: Path | None = None
+    output: Path | None = None
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    """Action inputs by declared name (hyphens kept: `INPUT_ARGOCD-SERVER` is `argocd-server`)."""
+
+    @property
+    def in_actions(self) -> bool:
+        return bool(self.event_name)
+
+    def input(self, name: str, default: str = "") -> str:
+        value = self.inputs.get(name, "").strip()
+        return value or default
+
+    @property
+    def run_url(self) -> str:
+        if not (self.repository and self.run_id):
+            return ""
+        return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
+
+    @property
+    def pull_request(self) -> dict[str, Any]:
+        pr = self.event.get("pull_request")
+        return pr if isinstance(pr, dict) else {}
+
+    @property
+    def dispatch_inputs(self) -> dict[str, str]:
+        inputs = self.event.get("inputs")
+        if not isinstance(inputs, dict):
+            return {}
+        return {str(k): "" if v is None else str(v) for k, v in inputs.items()}
+
+
+def _path(value: str) -> Path | None:
+    return Path(value) if value else None
+
+
+def from_environ(env: Mapping[str, str]) -> ActionsContext:
+    """Read GITHUB_* and INPUT_* variables; the event payload is read from GITHUB_EVENT_PATH."""
+    event: dict[str, Any] = {}
+    event_path = env.get("GITHUB_EVENT_PATH", "")
+    if event_path:
+        try:
+            loaded = json.loads(Path(event_path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"GITHUB_EVENT_PATH {event_path}: cannot read the event ({exc})"
+            ) from None
+        if isinstance(loaded, dict):
+            event = loaded
+    inputs = {
+        key[len("INPUT_") :].lower().replace(" ", "_"): value
+        for key, value in env.items()
+        if key.startswith("INPUT_")
+    }
+    # Container actions get no GITHUB_TOKEN unless it is passed in: the action declares a
+    # `github-token` input defaulting to ${{ github.token }} (INPUT_GITHUB-TOKEN).
+    token = inputs.get("github-token", "") or env.get("GITHUB_TOKEN", "")
+    return ActionsContext(
+        event_name=env.get("GITHUB_EVENT_NAME", ""),
+        event=event,
+        repository=env.get("GITHUB_REPOSITORY", ""),
+        api_url=env.get("GITHUB_API_URL", "") or "https://api.github.com",
+        server_url=env.get("GITHUB_SERVER_URL", "") or "https://github.com",
+        token=token,
+        workspace=_path(env.get("GITHUB_WORKSPACE", "")),
+        sha=env.get("GITHUB_SHA", ""),
+        ref=env.get("GITHUB_REF", ""),
+        run_id=env.get("GITHUB_RUN_ID", ""),
+        step_summary=_path(env.get("GITHUB_STEP_SUMMARY", "")),
+        output=_path(env.get("GITHUB_OUTPUT", "")),
+        inputs=inputs,
+    )

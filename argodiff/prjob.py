@@ -1,0 +1,181 @@
+"""`argodiff pr`: which apps a pull request (or a manual dispatch) touches, and their diffs."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argodiff import git
+from argodiff.affected import AffectedApp, affected_apps
+from argodiff.argocd import ArgoClient
+from argodiff.argocd.errors import AppNotFound, NoServerAnswered, Unreachable
+from argodiff.compare import Sides, result_of, short
+from argodiff.config import Connection
+from argodiff.discover import discover_applications
+from argodiff.errors import AppError, ArgodiffError
+from argodiff.model import Application, AppResult, ArgoSettings, Manifest, RunResult
+from argodiff.offline import render_pair
+from argodiff.pipeline import Job, run_jobs
+from argodiff.render import Renderer
+from argodiff.runs import LocalRepo, Notify, Progress, _manifests_at, discovery_notices
+
+
+class Mode:
+    REVISION = "revision"  # Argo CD renders the PR head SHA (the default)
+    LOCAL = "local"  # argodiff renders the checkout; live from Argo CD
+    OFFLINE = "offline"  # base vs head, both rendered locally; no Argo CD
+
+    ALL = (REVISION, LOCAL, OFFLINE)
+
+
+@dataclass
+class Selection:
+    """The apps a run covers and why."""
+
+    apps: list[AffectedApp] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    base_apps: dict[str, Application] = field(default_factory=dict)
+    """The base revision's definition of each app, by name."""
+
+
+@contextlib.contextmanager
+def base_checkout(repo: LocalRepo, base_sha: str) -> Iterator[Path | None]:
+    """A clean checkout of the PR base, or None when the commit is not in the clone."""
+    try:
+        with git.worktree(repo.root, base_sha) as path:
+            yield path
+    except ArgodiffError:
+        yield None
+
+
+def select_apps(
+    repo: LocalRepo,
+    base_dir: Path | None,
+    changed: Sequence[str] | None,
+    wanted: Sequence[str] | None,
+) -> Selection:
+    """`wanted` names (workflow_dispatch) or the apps the changed files affect (pull request)."""
+    sel = Selection()
+    head = discover_applications(repo.root, repo.apps_dir)
+    sel.notices += discovery_notices(head)
+    if base_dir is not None:
+        base_apps = discover_applications(base_dir, repo.apps_dir).apps
+    else:
+        base_apps = head.apps
+        sel.notices.append(
+            "the PR base commit is not in this clone (use actions/checkout with fetch-depth: 0): "
+            "new and deleted Applications cannot be told apart"
+        )
+    sel.base_apps = {a.name: a for a in base_apps}
+    if wanted is not None:
+        by_name = {a.name: a for a in head.apps} | {
+            a.name: a for a in base_apps if a.name not in {h.name for h in head.apps}
+        }
+        names = sorted(by_name) if wanted == ["all"] else list(wanted)
+        for name in names:
+            app = by_name.get(name) or Application(name=name)
+            sel.apps.append(AffectedApp(app=app, state="changed", reasons=["requested"]))
+        return sel
+    sel.apps = affected_apps(
+        base_apps, head.apps, list(changed or []), repo.root, repo.identity, base_root=base_dir
+    )
+    return sel
+
+
+def diff_selection(
+    sel: Selection,
+    *,
+    mode: str,
+    repo: LocalRepo,
+    base_dir: Path | None,
+    head_sha: str,
+    base_sha: str,
+    conn: Connection | None,
+    timeout: float | None,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+    client: ArgoClient | None = None,
+) -> RunResult:
+    """Diff every selected app; a failing app is reported and the others go on."""
+    run = RunResult(mode=mode, revision=head_sha, base=base_sha, notices=list(sel.notices))
+    head_renderer = Renderer(repo.root, identity=repo.identity)
+    base_renderer = Renderer(base_dir, identity=repo.identity) if base_dir else None
+    settings = ArgoSettings()
+    if mode != Mode.OFFLINE:
+        assert conn is not None
+        client = client or ArgoClient(conn, on_event=notify)
+        run.server = client.connect()
+        settings = client.settings()
+
+    def offline_job(item: AffectedApp) -> AppResult:
+        if base_renderer is None:
+            raise AppError(
+                "offline comparison needs the PR base commit in the clone", app=item.app.name
+            )
+        pair = render_pair(
+            base_renderer,
+            head_renderer,
+            None if item.state == "added" else sel.base_apps.get(item.app.name, item.app),
+            None if item.state == "deleted" else item.app,
+        )
+        compared = f"{short(base_sha)} → {short(head_sha)} (both rendered locally)"
+        sides = Sides(item.app, pair.live, pair.targets, compared)
+        return result_of(sides, settings, warnings=_state_note(item) + pair.warnings)
+
+    def live_job(item: AffectedApp) -> AppResult:
+        assert client is not None
+        try:
+            app = client.get_application(item.app.name, project=item.app.project)
+        except AppNotFound:
+            if item.state == "deleted":
+                return result_of(
+                    Sides(item.app, [], [], "not deployed: nothing to remove"), settings
+                )
+            # A new app Argo CD does not know yet: show its local render as all-added.
+            added = head_renderer.render(item.app)
+            return result_of(
+                Sides(item.app, [], added, f"new app → {short(head_sha)} (rendered locally)"),
+                settings,
+                warnings=["not known to Argo CD yet: every resource is shown as added"],
+            )
+        live = [r.live for r in client.managed_resources(app) if r.live is not None]
+        if item.state == "deleted":
+            targets: list[Manifest] = []
+            compared = "live → Application removed by this PR (everything would be pruned)"
+        elif mode == Mode.LOCAL:
+            targets = head_renderer.render(item.app)
+            compared = "live → PR checkout (rendered locally by argodiff)"
+        else:
+            targets = _manifests_at(client, app, head_sha, repo)
+            compared = f"live → {short(head_sha)} (rendered by Argo CD)"
+        return result_of(
+            Sides(app, live, targets, compared),
+            settings,
+            url=client.app_url(app),
+            warnings=_state_note(item),
+        )
+
+    job = offline_job if mode == Mode.OFFLINE else live_job
+    workers = conn.concurrency if conn else 4
+    run.apps = run_jobs(
+        [Job(i.app.name, functools.partial(job, i)) for i in sel.apps],
+        concurrency=workers,
+        timeout=timeout,
+        on_done=progress,
+    )
+    return run
+
+
+def _state_note(item: AffectedApp) -> list[str]:
+    if item.state == "added":
+        return ["new Application in this PR"]
+    if item.state == "deleted":
+        return ["Application removed by this PR"]
+    return []
+
+
+def is_unreachable(exc: Exception) -> bool:
+    return isinstance(exc, NoServerAnswered | Unreachable)

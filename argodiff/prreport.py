@@ -1,0 +1,128 @@
+"""Deliver a PR run: log groups, annotations, results file, job summary, comment, outputs.
+
+The report is never lost: whatever happens to the comment, the job summary and the results
+file hold the full report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from github import Github
+
+from argodiff import results
+from argodiff.model import AppStatus, RunResult
+from argodiff.publish.actions import Actions
+from argodiff.publish.github import CommentTooLong, PublishError, StickyComment
+from argodiff.redact import Redactor
+from argodiff.report.comment import comment_parts, marker_for
+from argodiff.report.summary import step_summary
+from argodiff.report.text import render_text
+
+MIN_COMMENT_CHARS = 8_000
+
+
+@dataclass(frozen=True)
+class CommentTarget:
+    """Where and how to comment."""
+
+    gh: Github | None
+    repository: str
+    number: int
+    instance: str
+    max_chars: int
+    lang: str = "en"
+    head_sha: str = ""
+    pinned_head: bool = False
+    run_url: str = ""
+
+
+def log_apps(run: RunResult, actions: Actions, redactor: Redactor) -> None:
+    """One collapsible log group per app; manifests printed with workflow commands disabled."""
+    for app in run.apps:
+        with actions.group(f"{app.name}: {app.status.value}"):
+            one = RunResult(apps=[app], mode=run.mode, server=run.server)
+            actions.untrusted(redactor.scrub(render_text(one, color=False)))
+        if app.error:
+            actions.error(redactor.scrub(f"{app.name}: {app.error}"), title="argodiff")
+    for notice in run.notices:
+        actions.warning(redactor.scrub(notice), title="argodiff")
+
+
+def write_results(run: RunResult, path: Path, redactor: Redactor) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(redactor.scrub(results.dumps(run)), encoding="utf-8")
+
+
+def post_comment(
+    run: RunResult,
+    target: CommentTarget,
+    redactor: Redactor,
+    *,
+    dry_run: Callable[[list[str]], None] | None = None,
+) -> str:
+    """Post or update the sticky comment; returns a one-line account of what happened."""
+    max_chars = target.max_chars
+    while max_chars >= MIN_COMMENT_CHARS:
+        parts = [
+            redactor.scrub(p)
+            for p in comment_parts(
+                run,
+                marker=marker_for(target.instance),
+                max_chars=max_chars,
+                lang=target.lang,
+                head_sha=target.head_sha,
+                run_url=target.run_url,
+            )
+        ]
+        if dry_run is not None:
+            dry_run(parts)
+            return f"dry run: {len(parts)} comment part(s) printed, none posted"
+        if target.gh is None:
+            return "no GitHub token: the PR comment was not posted (the report is in the summary)"
+        sticky = StickyComment(
+            target.gh, target.repository, target.number, instance_marker=marker_for(target.instance)
+        )
+        try:
+            outcome = sticky.publish(
+                parts, expected_head_sha=target.head_sha if target.pinned_head else None
+            )
+        except CommentTooLong:
+            # GitHub's limit is not settled (characters or bytes): split smaller and retry.
+            max_chars = max_chars * 3 // 4
+            continue
+        except PublishError as exc:
+            return redactor.scrub(f"the PR comment was not posted: {exc}")
+        if outcome.skipped:
+            return f"the PR comment was not posted: {outcome.skipped}"
+        return (
+            f"PR comment: {outcome.created} created, {outcome.edited} edited, "
+            f"{outcome.deleted} deleted, {outcome.unchanged} unchanged"
+        )
+    return "the PR comment was not posted: GitHub refused every size tried"
+
+
+def write_summary(
+    run: RunResult,
+    actions: Actions,
+    redactor: Redactor,
+    *,
+    lang: str,
+    head_sha: str,
+    run_url: str,
+    note: str = "",
+) -> None:
+    text = step_summary(run, lang=lang, head_sha=head_sha, run_url=run_url)
+    actions.append_summary(redactor.scrub(text + (f"\n\n_{note}_\n" if note else "")))
+
+
+def set_outputs(run: RunResult, actions: Actions, results_path: Path) -> None:
+    changed = [a.name for a in run.apps if a.status is AppStatus.CHANGED]
+    errors = [a.name for a in run.apps if a.status is AppStatus.ERROR or a.error]
+    actions.set_output("has-diff", "true" if changed else "false")
+    actions.set_output("changed-apps", json.dumps(changed))
+    actions.set_output("error-apps", json.dumps(errors))
+    actions.set_output("results-file", str(results_path))

@@ -1,0 +1,270 @@
+"""The runs behind `argodiff app`: live (Argo CD) and offline (two local renders) comparisons."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argodiff import git
+from argodiff.affected import affected_apps
+from argodiff.argocd import ArgoClient
+from argodiff.argocd.errors import ArgoError, NoServerAnswered, Unreachable
+from argodiff.compare import Sides, local_source_revisions, result_of, short
+from argodiff.config import Connection
+from argodiff.discover import Discovery, discover_applications
+from argodiff.errors import AppError, ArgodiffError, ConfigError
+from argodiff.model import Application, AppResult, AppStatus, ArgoSettings, Manifest, RunResult
+from argodiff.offline import render_pair
+from argodiff.pipeline import Job, failed, run_jobs
+from argodiff.render import Renderer
+from argodiff.repo import RepoIdentity
+
+Progress = Callable[[AppResult, int, int], None]
+Notify = Callable[[str], None]
+
+
+class Target:
+    """Where the desired side of a live comparison comes from."""
+
+    REVISION = "revision"  # Argo CD renders a git revision
+    LOCAL = "local"  # argodiff renders the working tree
+    CURRENT = "current"  # Argo CD's current target (what it would sync now)
+
+
+@dataclass(frozen=True)
+class LocalRepo:
+    """The GitOps checkout on this machine."""
+
+    root: Path
+    apps_dir: str = "argoproj"
+    identity: RepoIdentity = field(default_factory=lambda: RepoIdentity(urls=()))
+
+    @classmethod
+    def find(cls, path: Path, apps_dir: str, repo_urls: Sequence[str] = ()) -> LocalRepo:
+        root = git.toplevel(path)
+        identity = RepoIdentity.of_checkout(
+            root, extra_urls=repo_urls, remote_urls=git.remote_urls(root)
+        )
+        return cls(root=root, apps_dir=apps_dir, identity=identity)
+
+
+def discovery_notices(found: Discovery) -> list[str]:
+    return [f"could not read {err}" for err in found.errors]
+
+
+def _by_name(apps: Sequence[Application]) -> dict[str, Application]:
+    return {a.name: a for a in apps}
+
+
+# --- live: Argo CD supplies the live state ---------------------------------------------------
+
+
+def run_live(
+    names: Sequence[str],
+    conn: Connection,
+    *,
+    target: str,
+    revision: str = "",
+    local: LocalRepo | None = None,
+    timeout: float | None = None,
+    notify: Notify | None = None,
+    progress: Progress | None = None,
+    client: ArgoClient | None = None,
+) -> RunResult:
+    """Compare live state with the chosen target for each named app."""
+    client = client or ArgoClient(conn, on_event=notify)
+    server = client.connect()
+    settings = client.settings()
+    run = RunResult(mode=target, server=server, revision=revision)
+    local_apps: dict[str, Application] = {}
+    renderer: Renderer | None = None
+    if target == Target.LOCAL:
+        if local is None:
+            raise ConfigError("--local needs a git checkout of the GitOps repository (see --repo)")
+        found = discover_applications(local.root, local.apps_dir)
+        run.notices += discovery_notices(found)
+        local_apps = _by_name(found.apps)
+        renderer = Renderer(local.root, identity=local.identity)
+
+    def job(name: str) -> AppResult:
+        app = client.get_application(name)
+        resources = client.managed_resources(app)
+        live = [r.live for r in resources if r.live is not None]
+        if target == Target.REVISION:
+            targets = _manifests_at(client, app, revision, local)
+            compared = f"live → {short(revision)} (rendered by Argo CD)"
+        elif target == Target.LOCAL:
+            assert renderer is not None and local is not None
+            local_app = local_apps.get(name)
+            if local_app is None:
+                raise AppError(f"not found under {local.apps_dir}/ in {local.root}", app=name)
+            targets = renderer.render(local_app)
+            app = _with_status(local_app, app)
+            compared = "live → working tree (rendered locally by argodiff)"
+        else:
+            targets = [r.target for r in resources if r.target is not None]
+            compared = "live → Argo CD's current target"
+        return result_of(Sides(app, live, targets, compared), settings, url=client.app_url(app))
+
+    run.apps = run_jobs(
+        [Job(n, functools.partial(job, n)) for n in names],
+        concurrency=conn.concurrency,
+        timeout=timeout,
+        on_done=progress,
+    )
+    return run
+
+
+def _with_status(local_app: Application, live_app: Application) -> Application:
+    """The working tree's definition of the app, with the cluster's sync and health status."""
+    local_app.sync_status = live_app.sync_status
+    local_app.health_status = live_app.health_status
+    local_app.namespace = live_app.namespace
+    return local_app
+
+
+def _manifests_at(
+    client: ArgoClient, app: Application, revision: str, local: LocalRepo | None
+) -> list[Manifest]:
+    if not app.multi_source:
+        return client.manifests(app, revision=revision)
+
+    def is_local(index: int) -> bool:
+        source = app.sources[index]
+        if source.chart:
+            return False  # a Helm chart repository, not git
+        if local is None:
+            return True  # no checkout to tell: every git source is taken as this repository
+        return local.identity.is_local(source, local.root)
+
+    positions = local_source_revisions(app, revision, is_local)
+    return client.manifests(app, source_revisions=positions)
+
+
+# --- offline: two local renders, no Argo CD -------------------------------------------------
+
+
+@contextlib.contextmanager
+def checkout(repo: LocalRepo, ref: str | None) -> Iterator[Path]:
+    if ref is None:
+        yield repo.root
+    else:
+        with git.worktree(repo.root, ref) as path:
+            yield path
+
+
+def default_base(root: Path) -> str:
+    """The merge base of HEAD and the default branch: what a pull request would be diffed from."""
+    for ref in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
+        with contextlib.suppress(ArgodiffError):
+            return git.merge_base(root, "HEAD", ref)
+    return git.rev_parse(root, "HEAD")
+
+
+def run_offline(
+    names: Sequence[str],
+    repo: LocalRepo,
+    *,
+    base: str,
+    head: str | None = None,
+    all_apps: bool = False,
+    timeout: float | None = None,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+    notices: Sequence[str] = (),
+) -> RunResult:
+    """REF vs the working tree (or vs `head`), both rendered locally from clean checkouts."""
+    base_sha = git.rev_parse(repo.root, base)
+    head_label = (
+        "working tree" if head is None else f"{head} ({short(git.rev_parse(repo.root, head))})"
+    )
+    compared = f"{base} ({short(base_sha)}) → {head_label} (both rendered locally)"
+    run = RunResult(
+        mode="offline", base=base_sha, revision=head or "working tree", notices=list(notices)
+    )
+    settings = ArgoSettings()
+    with checkout(repo, base_sha) as base_dir, checkout(repo, head) as head_dir:
+        base_found = discover_applications(base_dir, repo.apps_dir)
+        head_found = discover_applications(head_dir, repo.apps_dir)
+        run.notices += discovery_notices(head_found)
+        base_apps, head_apps = _by_name(base_found.apps), _by_name(head_found.apps)
+        wanted = list(names) or sorted(set(base_apps) | set(head_apps))
+        affected: set[str] | None = None
+        if all_apps and not names:
+            changed = git.changed_files(repo.root, base_sha, head)
+            affected = {
+                a.app.name
+                for a in affected_apps(
+                    base_found.apps,
+                    head_found.apps,
+                    changed,
+                    head_dir,
+                    repo.identity,
+                    base_root=base_dir,
+                )
+            }
+        base_renderer = Renderer(base_dir, identity=repo.identity)
+        head_renderer = Renderer(head_dir, identity=repo.identity)
+
+        def job(name: str) -> AppResult:
+            base_app, head_app = base_apps.get(name), head_apps.get(name)
+            app = head_app or base_app
+            if app is None:
+                raise AppError(f"no Application of that name under {repo.apps_dir}/", app=name)
+            if affected is not None and name not in affected:
+                return AppResult(
+                    name=name,
+                    status=AppStatus.SKIPPED,
+                    namespace=app.namespace,
+                    project=app.project,
+                    file=app.file,
+                    compared=f"not affected by the changes since {base} ({short(base_sha)})",
+                )
+            pair = render_pair(base_renderer, head_renderer, base_app, head_app)
+            warnings = pair.warnings
+            if base_app is None:
+                warnings.append("new Application: every resource is added")
+            if head_app is None:
+                warnings.append("Application removed: every resource would be pruned")
+            sides = Sides(app, pair.live, pair.targets, compared)
+            return result_of(sides, settings, warnings=warnings)
+
+        run.apps = run_jobs(
+            [Job(n, functools.partial(job, n)) for n in wanted],
+            concurrency=concurrency,
+            timeout=timeout,
+            on_done=progress,
+        )
+    return run
+
+
+def run_with_fallback(
+    live: Callable[[], RunResult],
+    offline: Callable[[str], RunResult] | None,
+) -> RunResult:
+    """Run live; when no Argo CD server is configured or none answers and a fallback is
+    allowed, run the offline comparison instead and say so loudly."""
+    try:
+        return live()
+    except (ArgoError, ConfigError) as exc:
+        if offline is None or not _is_connectivity(exc):
+            raise
+        notice = (
+            f"FALLBACK: Argo CD was not reachable ({exc}); this is an OFFLINE comparison of "
+            "two local renders, not of the live cluster."
+        )
+        return offline(notice)
+
+
+def _is_connectivity(exc: ArgodiffError) -> bool:
+    return isinstance(exc, NoServerAnswered | Unreachable) or (
+        isinstance(exc, ConfigError) and "no Argo CD server" in str(exc)
+    )
+
+
+def error_run(names: Sequence[str], message: str, mode: str) -> RunResult:
+    """A run that could not start: every app reports the same error."""
+    return RunResult(mode=mode, apps=[failed(n, message) for n in names])
