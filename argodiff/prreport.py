@@ -6,6 +6,7 @@ file hold the full report.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ def log_apps(run: RunResult, actions: Actions, redactor: Redactor) -> None:
     """One collapsible log group per app; manifests printed with workflow commands disabled."""
     for app in run.apps:
         with actions.group(f"{app.name}: {app.status.value}"):
-            one = RunResult(apps=[app], mode=run.mode, server=run.server)
+            one = dataclasses.replace(run, apps=[app], notices=[])
             actions.untrusted(redactor.scrub(render_text(one, color=False)))
         if app.error:
             actions.error(redactor.scrub(f"{app.name}: {app.error}"), title="argodiff")

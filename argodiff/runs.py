@@ -31,7 +31,7 @@ class Target:
 
     REVISION = "revision"  # Argo CD renders a git revision
     LOCAL = "local"  # argodiff renders the working tree
-    CURRENT = "current"  # Argo CD's current target (what it would sync now)
+    CURRENT = "target"  # Argo CD's current target (what it would sync now)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ def run_live(
     client = client or ArgoClient(conn, on_event=notify)
     server = client.connect()
     settings = client.settings()
-    run = RunResult(mode=target, server=server, revision=revision)
+    label = "working tree" if target == Target.LOCAL else revision
+    run = RunResult(mode=target, server=server, revision=label)
     local_apps: dict[str, Application] = {}
     renderer: Renderer | None = None
     if target == Target.LOCAL:
