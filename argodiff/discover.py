@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from argodiff.apps import application_from_manifest, is_application
+from argodiff.apps import APPLICATION_API_GROUP, application_from_manifest, is_application
 from argodiff.errors import ManifestError
 from argodiff.model import Application
 from argodiff.yamlio import iter_documents
@@ -65,12 +65,27 @@ def _read_file(path: Path, rel: str, result: Discovery) -> list[Application]:
             f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read", file=rel
         )
     apps: list[Application] = []
-    for doc in iter_documents(path.read_bytes(), rel):
-        if is_application(doc):
+    for index, doc in enumerate(iter_documents(path.read_bytes(), rel)):
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            kind = type(doc).__name__
+            result.errors.append(
+                ManifestError(f"document {index + 1} is a {kind}, not a mapping", file=rel)
+            )
+        elif is_application(doc):
             try:
                 apps.append(application_from_manifest(doc, file=rel))
             except ManifestError as exc:
                 result.errors.append(exc)
+        elif str(doc.get("apiVersion", "")).startswith(APPLICATION_API_GROUP) and not doc.get(
+            "kind"
+        ):
+            result.errors.append(
+                ManifestError(
+                    f"document {index + 1} is an argoproj.io object without kind", file=rel
+                )
+            )
     return apps
 
 

@@ -131,12 +131,16 @@ class Renderer:
         return manifests
 
     def _local_path(self, source: Source) -> Path:
-        if not self.identity.is_local(source, self.repo_root):
+        # Without a hosted URL, "local" means "the path exists": say that it does not.
+        if not self.identity.is_local(source, self.repo_root) and self.identity.has_hosted_url:
             raise RenderError(
                 f"source {source.repo_url or '(no repoURL)'} is another repository; only this "
                 "repository's sources and Helm chart repositories can be rendered locally"
             )
-        return existing(self.repo_root, source.path or ".", what="source path")
+        path = existing(self.repo_root, source.path or ".", what="source path")
+        if not path.is_dir():
+            raise RenderError(f"source path {source.path!r} is not a directory", file=source.path)
+        return path
 
     def _helm_job(self, app: Application, source: Source, env: BuildEnv) -> helm.HelmJob:
         refs = helm.ref_sources(app, self.repo_root, self.identity)

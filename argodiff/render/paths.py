@@ -31,7 +31,9 @@ def existing(root: Path, rel: str, *, what: str, file: str = "", base: Path | No
 
 def relative(path: Path, root: Path) -> str:
     """`path` relative to `root` for messages (the absolute path when it is elsewhere)."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix() or "."
-    except ValueError:
-        return str(path)
+    for p, r in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return p.relative_to(r).as_posix() or "."
+        except ValueError:
+            continue
+    return str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import textwrap
@@ -65,19 +66,28 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+def make_renderer(repo: Path, work_dir: Path) -> Renderer:
+    """A Renderer over `repo`, which is known by REPO_URL."""
+    identity = RepoIdentity.of_checkout(repo, remote_urls=[REPO_URL])
+    return Renderer(repo, identity=identity, work_dir=work_dir, timeout=60)
+
+
 @pytest.fixture
 def renderer(repo: Path, tmp_path: Path) -> Iterator[Renderer]:
-    identity = RepoIdentity.of_checkout(repo, remote_urls=[REPO_URL])
-    with Renderer(repo, identity=identity, work_dir=tmp_path / "work", timeout=60) as r:
+    with make_renderer(repo, tmp_path / "work") as r:
         yield r
 
 
-@pytest.fixture(scope="session")
-def helm_bin() -> str:
+def require_helm() -> str:
     path = command.which("helm")
     if not path:
         pytest.skip("helm is not installed (run .ci/install-helm)")
     return path
+
+
+@pytest.fixture(scope="session")
+def helm_bin() -> str:
+    return require_helm()
 
 
 def make_chart(root: Path, name: str, version: str = "0.1.0") -> Path:
@@ -140,10 +150,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """No request log on the test output."""
 
 
-@pytest.fixture(scope="session")
-def chart_repo(tmp_path_factory: pytest.TempPathFactory, helm_bin: str) -> Iterator[ChartRepo]:
+@contextlib.contextmanager
+def served_chart_repo(tmp_path: Path, helm_bin: str) -> Iterator[ChartRepo]:
     """A real Helm chart repository (packaged chart + index.yaml) served on 127.0.0.1."""
-    tmp_path = tmp_path_factory.mktemp("helm")
     served = tmp_path / "chart-repo"
     served.mkdir()
     src = tmp_path / "chart-src"
@@ -163,3 +172,9 @@ def chart_repo(tmp_path_factory: pytest.TempPathFactory, helm_bin: str) -> Itera
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chart_repo(tmp_path_factory: pytest.TempPathFactory, helm_bin: str) -> Iterator[ChartRepo]:
+    with served_chart_repo(tmp_path_factory.mktemp("helm"), helm_bin) as served:
+        yield served
