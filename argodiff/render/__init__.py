@@ -122,6 +122,11 @@ class Renderer:
                 manifests.extend(self._render_source(app, source))
             except command.CommandError as exc:
                 raise RenderError(str(exc), app=app.name, file=app.file) from None
+            except OSError as exc:
+                # An unreadable file or a full work directory: still one app's clear error.
+                where = exc.filename or app.file
+                message = f"cannot render: {exc.strerror or exc}"
+                raise RenderError(message, app=app.name, file=str(where)) from None
             except AppError as exc:
                 raise type(exc)(
                     exc.args[0] if exc.args else str(exc),

@@ -189,10 +189,14 @@ class Helm:
     def __init__(self, home: Path, *, timeout: float) -> None:
         self.home = home
         self.timeout = timeout
+        # The specific locations too: a user's HELM_REPOSITORY_CONFIG would beat the homes.
         self.env = {
             "HELM_CACHE_HOME": str(home / "cache"),
             "HELM_CONFIG_HOME": str(home / "config"),
             "HELM_DATA_HOME": str(home / "data"),
+            "HELM_REPOSITORY_CACHE": str(home / "cache" / "repository"),
+            "HELM_REPOSITORY_CONFIG": str(home / "config" / "repositories.yaml"),
+            "HELM_REGISTRY_CONFIG": str(home / "config" / "registry" / "config.json"),
         }
         self._pulls: OnceCache[Path] = OnceCache()
         self._deps: OnceCache[Path] = OnceCache()

@@ -10,6 +10,7 @@ import pytest
 
 from argodiff.errors import AppError
 from argodiff.render import Renderer
+from argodiff.repo import RepoIdentity
 from tests.render.conftest import ChartRepo, application, configmap, make_chart, write
 
 
@@ -143,3 +144,20 @@ def test_chart_or_version_not_in_the_repository(chart_repo: ChartRepo, renderer:
     source = {"repoURL": chart_repo.url, "chart": "greeter", "targetRevision": "9.9.9"}
     message = _error(renderer, "remote", source)
     assert "9.9.9" in message.split("helm: ", 1)[1]
+
+
+@pytest.mark.usefixtures("helm_bin")
+def test_chart_repository_that_accepts_but_never_answers(repo: Path, tmp_path: Path) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # connections complete in the kernel, but nothing ever replies
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        identity = RepoIdentity.of_checkout(repo)
+        with Renderer(repo, identity=identity, work_dir=tmp_path / "w", timeout=1) as quick:
+            source = {"repoURL": url, "chart": "greeter", "targetRevision": "1.0.0"}
+            with pytest.raises(AppError) as err:
+                quick.render(application("remote", source))
+    assert str(err.value) == (
+        f"app remote, argoproj/remote/application.yaml: cannot get chart greeter 1.0.0 from "
+        f"{url}: helm: timed out after 1 s"
+    )
