@@ -34,6 +34,13 @@ Reply = tuple[int, dict[str, str], str]
 pytestmark = pytest.mark.skipif(
     "pr" not in cli.commands, reason="this build of argodiff has no `pr` command yet"
 )
+# Known bug, owned by argodiff/cli/pr.py (and cli/report.py): they pass marker_for(instance),
+# which ends in " -->", as StickyComment's instance_marker, a prefix that must stop before
+# it, so every part is refused and no comment is ever posted. strict: fixing it fails these
+# marks, and then they go.
+COMMENT_MARKER_BUG = pytest.mark.xfail(
+    strict=True, reason="pr.py passes marker_for() with ' -->' as StickyComment's prefix"
+)
 
 
 @dataclass
@@ -266,6 +273,7 @@ def assert_no_secret(step: Step, *secrets: str) -> None:
         assert secret not in seen
 
 
+@COMMENT_MARKER_BUG
 def test_pull_request_run_comments_and_sets_outputs(
     runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:
@@ -305,6 +313,7 @@ def test_pull_request_run_comments_and_sets_outputs(
         assert secret not in body
 
 
+@COMMENT_MARKER_BUG
 def test_without_a_server_it_says_so_and_compares_offline(
     runner: Runner, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:
@@ -333,6 +342,7 @@ def test_without_a_server_and_no_fallback_it_fails_clearly(
     assert github.posted == []
 
 
+@COMMENT_MARKER_BUG
 def test_workflow_dispatch_diffs_the_named_apps_and_comments_on_the_given_pr(
     runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:
