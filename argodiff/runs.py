@@ -182,33 +182,57 @@ def run_offline(
     head_label = (
         "working tree" if head is None else f"{head} ({short(git.rev_parse(repo.root, head))})"
     )
-    compared = f"{base} ({short(base_sha)}) → {head_label} (both rendered locally)"
     run = RunResult(
         mode="offline", base=base_sha, revision=head or "working tree", notices=list(notices)
     )
-    settings = ArgoSettings()
     with checkout(repo, base_sha) as base_dir, checkout(repo, head) as head_dir:
-        base_found = discover_applications(base_dir, repo.apps_dir)
-        head_found = discover_applications(head_dir, repo.apps_dir)
-        run.notices += discovery_notices(head_found)
-        base_apps, head_apps = _by_name(base_found.apps), _by_name(head_found.apps)
-        wanted = list(names) or sorted(set(base_apps) | set(head_apps))
-        affected: set[str] | None = None
-        if all_apps and not names:
-            changed = git.changed_files(repo.root, base_sha, head)
-            affected = {
-                a.app.name
-                for a in affected_apps(
-                    base_found.apps,
-                    head_found.apps,
-                    changed,
-                    head_dir,
-                    repo.identity,
-                    base_root=base_dir,
-                )
-            }
-        base_renderer = Renderer(base_dir, identity=repo.identity)
-        head_renderer = Renderer(head_dir, identity=repo.identity)
+        changed = git.changed_files(repo.root, base_sha, head) if all_apps and not names else None
+        return compare_trees(
+            run,
+            repo,
+            base_dir,
+            head_dir,
+            names,
+            changed=changed,
+            compared=f"{base} ({short(base_sha)}) → {head_label} (both rendered locally)",
+            timeout=timeout,
+            concurrency=concurrency,
+            progress=progress,
+        )
+
+
+def compare_trees(
+    run: RunResult,
+    repo: LocalRepo,
+    base_dir: Path,
+    head_dir: Path,
+    names: Sequence[str],
+    *,
+    changed: Sequence[str] | None,
+    compared: str,
+    timeout: float | None = None,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Diff two checkouts app by app. With `changed` files, only the apps they affect are
+    rendered; the others are reported as skipped."""
+    settings = ArgoSettings()
+    base_found = discover_applications(base_dir, repo.apps_dir)
+    head_found = discover_applications(head_dir, repo.apps_dir)
+    run.notices += discovery_notices(head_found)
+    base_apps, head_apps = _by_name(base_found.apps), _by_name(head_found.apps)
+    wanted = list(names) or sorted(set(base_apps) | set(head_apps))
+    affected: set[str] | None = None
+    if changed is not None:
+        found = affected_apps(
+            base_found.apps, head_found.apps, changed, head_dir, repo.identity, base_root=base_dir
+        )
+        affected = {a.app.name for a in found}
+
+    with (
+        Renderer(base_dir, identity=repo.identity) as base_renderer,
+        Renderer(head_dir, identity=repo.identity) as head_renderer,
+    ):
 
         def job(name: str) -> AppResult:
             base_app, head_app = base_apps.get(name), head_apps.get(name)
@@ -222,7 +246,7 @@ def run_offline(
                     namespace=app.namespace,
                     project=app.project,
                     file=app.file,
-                    compared=f"not affected by the changes since {base} ({short(base_sha)})",
+                    compared="not affected by the change: not rendered",
                 )
             pair = render_pair(base_renderer, head_renderer, base_app, head_app)
             warnings = pair.warnings

@@ -18,4 +18,4 @@ def main() -> None:
 
 
 # Commands register themselves on `cli` when imported.
-from argodiff.cli import affected, app, pr, report  # noqa: E402, F401
+from argodiff.cli import affected, app, demo, pr, report  # noqa: E402, F401
