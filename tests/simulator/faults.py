@@ -22,6 +22,10 @@ class FaultKind(StrEnum):
     """200 `application/json` whose body is not JSON."""
     TRUNCATED = "truncated"
     """Content-Length larger than the body sent, then close."""
+    ACCESS_REDIRECT = "access-redirect"
+    """Cloudflare Access's 302 to its login page (an identity policy, no valid token)."""
+    ACCESS_FORBIDDEN = "access-forbidden"
+    """Cloudflare Access's 403 HTML page (a Service Auth policy rejecting the token)."""
 
 
 ROUTES = (

@@ -202,8 +202,12 @@ class Simulator:
             and headers.get("cf-access-client-secret") == a.client_secret
         ):
             return None
+        return self.access_rejection(headers, target, a.rejection)
+
+    def access_rejection(self, headers: dict[str, str], target: str, rejection: str) -> Responder:
+        a = self.access
         host = headers.get("host", "127.0.0.1").split(":")[0]
-        if a.rejection == "redirect":
+        if rejection == "redirect":
             location = (
                 f"https://{a.team}.cloudflareaccess.com/cdn-cgi/access/login/{host}"
                 f"?kid={a.aud}&redirect_url={quote(target, safe='')}"
@@ -469,6 +473,12 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind is FaultKind.TRUNCATED:
             body = b'{"manifests": ["{\\"apiVersion\\":\\"v1\\",\\"kind\\":\\"ConfigMap\\"'
             self._send(Responder(200, body), declared=len(body) + 512)
+        else:
+            rejection = "redirect" if kind is FaultKind.ACCESS_REDIRECT else "forbidden"
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            edge = self.server.sim.access_rejection(headers, self.path, rejection)
+            edge.headers.setdefault("Server", "cloudflare")
+            self._send(edge)
 
     def _send(self, r: Responder, declared: int | None = None) -> None:
         sim = self.server.sim
@@ -477,7 +487,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", r.content_type)
         self.send_header("Content-Length", str(len(r.body) if declared is None else declared))
         headers = dict(r.headers)
-        if sim.access.client_id or "cloudflare" in r.headers.get("Server", ""):
+        if sim.access.client_id or r.headers.get("Server") == "cloudflare":
             headers.setdefault("Server", "cloudflare")
             headers.setdefault("CF-Ray", "8f1e2d3c4b5a6978-NRT")
         for name, value in headers.items():
