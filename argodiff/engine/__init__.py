@@ -87,7 +87,7 @@ def _diff_pair(pair: Pair, app: Application, settings: ArgoSettings) -> Resource
     typed = is_builtin(any_side)
     if live is not None and target is not None:
         normalize_tracking(live, target, settings)
-        ignore.ignore_managed_fields(live, target, rules)
+        live, target = ignore.ignore_managed_fields(live, target, rules)
     orig = _last_applied(live, rules) if live is not None and target is not None else None
     live = _prepare(live, rules, typed) if live is not None else None
     target = _prepare(target, rules, typed) if target is not None else None

@@ -133,23 +133,24 @@ def _get(doc: Any, path: tuple[str, ...]) -> Any:
     return doc
 
 
-def _delete(doc: Any, path: tuple[str, ...]) -> None:
-    for part in path[:-1]:
-        doc = doc.get(part) if isinstance(doc, dict) else None
-    if isinstance(doc, dict):
-        doc.pop(path[-1], None)
+def _without(doc: Manifest, path: tuple[str, ...]) -> Manifest:
+    try:
+        result: Manifest = _remove(doc, list(path))
+    except LookupError:
+        return doc
+    return result
 
 
-def ignore_managed_fields(live: Manifest, target: Manifest, rules: list[IgnoreRule]) -> None:
+def ignore_managed_fields(
+    live: Manifest, target: Manifest, rules: list[IgnoreRule]
+) -> tuple[Manifest, Manifest]:
     """Step 1.2: fields owned by the listed managers that differ are removed from both sides."""
     managers = {m for rule in rules for m in rule.managed_fields_managers}
-    if not managers:
-        return
-    entries = (live.get("metadata") or {}).get("managedFields")
+    entries = (live.get("metadata") or {}).get("managedFields") if managers else None
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or entry.get("manager") not in managers:
             continue
         for path in _owned_leaves(entry.get("fieldsV1")):
             if _get(live, path) != _get(target, path):
-                _delete(live, path)
-                _delete(target, path)
+                live, target = _without(live, path), _without(target, path)
+    return live, target

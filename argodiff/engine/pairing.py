@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from argodiff.engine.kinds import CLUSTER_SCOPED, annotations_of, group_kind, is_crd, metadata
+from argodiff.engine.kinds import (
+    CLUSTER_SCOPED,
+    annotations_of,
+    group_kind,
+    is_builtin,
+    is_crd,
+    metadata,
+)
 from argodiff.engine.tracking import is_tracked, set_app_instance
 from argodiff.errors import AppError
 from argodiff.model import Application, ArgoSettings, Manifest, ResourceKey
@@ -65,6 +73,20 @@ class Scopes:
         return self._namespaced.get(group_kind(obj), True)
 
 
+def _deep(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def _private_copy(obj: Manifest) -> Manifest:
+    """What the engine may edit in place: all of a built-in object (small, and remarshalled),
+    only the metadata of others (a CRD can be megabytes; the engine edits its body by copying
+    paths, so the caller's objects stay untouched)."""
+    if is_builtin(obj) or group_kind(obj)[0] == "argoproj.io":
+        copy: Manifest = _deep(obj)
+        return copy
+    return {**obj, "metadata": _deep(obj.get("metadata"))}
+
+
 def _clone(obj: object, index: int, side: str, app: Application) -> Manifest:
     """A private JSON copy (the engine edits in place; callers keep their objects), checked."""
     where = f"{side} object {index + 1}"
@@ -73,7 +95,7 @@ def _clone(obj: object, index: int, side: str, app: Application) -> Manifest:
             f"{where} is a {type(obj).__name__}, not a mapping", app=app.name, file=app.file
         )
     try:
-        copy: Manifest = json.loads(json.dumps(obj))
+        copy = _private_copy(obj)
     except (TypeError, ValueError) as exc:
         raise AppError(f"{where} is not JSON data: {exc}", app=app.name, file=app.file) from None
     meta = copy.get("metadata")

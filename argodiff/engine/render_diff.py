@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 
-from argodiff.engine.yamltext import yaml_lines
+from argodiff.engine.yamltext import yaml_line_pair
 from argodiff.model import Manifest, ResourceKey
 
 CONTEXT = 3
@@ -52,5 +52,5 @@ def unified(before: list[str], after: list[str], context: int = CONTEXT) -> list
 
 
 def render(key: ResourceKey, live: Manifest | None, predicted: Manifest | None) -> str:
-    lines = [key.header(), *unified(yaml_lines(live), yaml_lines(predicted))]
+    lines = [key.header(), *unified(*yaml_line_pair(live, predicted))]
     return "\n".join(lines) + "\n"

@@ -96,38 +96,98 @@ def _append(out: list[str], head: str, lines: tuple[str, ...], pad: str) -> None
         out.extend(pad + line if line else line for line in lines[1:])
 
 
-def _block(node: Any, col: int, out: list[str]) -> None:
-    pad = " " * col
-    if isinstance(node, dict):
-        for key in sorted(node):
-            value = node[key]
-            if isinstance(value, dict | list) and value:
-                out.append(f"{pad}{_key(key)}:")
-                _block(value, col + 2 if isinstance(value, dict) else col, out)
-            else:
-                _append(out, f"{pad}{_key(key)}: ", _scalar(value), pad)
-        return
-    for item in node:
-        if isinstance(item, dict | list) and item:
-            start = len(out)
-            _block(item, col + 2, out)
-            out[start] = f"{pad}- {out[start][col + 2 :]}"
+_Memo = dict[tuple[int, int], tuple[list[str], int, int, str]]
+
+
+class _Emitter:
+    """Writes block YAML; while `recording`, remembers where each container's lines went, so a
+    second object sharing those containers (predicted shares most of live) copies the lines."""
+
+    def __init__(self) -> None:
+        self.memo: _Memo = {}
+        self.recording = True
+        self.alias: dict[int, Any] = {}
+        """id of a container of the second object -> an equal container of the first."""
+
+    def align(self, first: Any, second: Any) -> None:
+        """Find the containers of `second` equal to the same place in `first` (compared with
+        `==`, descending only where they differ): their lines can be copied too."""
+        if isinstance(first, dict) and isinstance(second, dict):
+            pairs = [(first[k], v) for k, v in second.items() if k in first]
+        elif isinstance(first, list) and isinstance(second, list):
+            pairs = list(zip(first, second, strict=False))
         else:
-            _append(out, f"{pad}- ", _scalar(item), pad)
+            return
+        for a, b in pairs:
+            if a is b or not isinstance(b, dict | list):
+                continue
+            if a == b:
+                self.alias[id(b)] = a
+            else:
+                self.align(a, b)
+
+    def block(self, node: Any, col: int, out: list[str]) -> None:
+        key = (id(self.alias.get(id(node), node)), col)
+        if not self.recording and key in self.memo:
+            source, start, end, first = self.memo[key]
+            out.append(first)
+            out.extend(source[start + 1 : end])
+            return
+        start = len(out)
+        pad = " " * col
+        if isinstance(node, dict):
+            for name in sorted(node):
+                value = node[name]
+                kind = type(value)
+                if kind is str:
+                    lines = _string(value)
+                    if len(lines) == 1:
+                        out.append(f"{pad}{_key(name)}: {lines[0]}")
+                        continue
+                elif (kind is dict or kind is list) and value:
+                    out.append(f"{pad}{_key(name)}:")
+                    self.block(value, col + 2 if kind is dict else col, out)
+                    continue
+                else:
+                    lines = _scalar(value)
+                _append(out, f"{pad}{_key(name)}: ", lines, pad)
+        else:
+            for item in node:
+                kind = type(item)
+                if (kind is dict or kind is list) and item:
+                    at = len(out)
+                    self.block(item, col + 2, out)
+                    out[at] = f"{pad}- {out[at][col + 2 :]}"
+                else:
+                    _append(out, f"{pad}- ", _scalar(item), pad)
+        if self.recording:
+            self.memo[key] = (out, start, len(out), out[start])
+
+    def lines(self, obj: Any) -> list[str]:
+        if not (isinstance(obj, dict | list) and obj):
+            return [] if obj is None else _split(dump(obj))
+        out: list[str] = []
+        self.block(obj, 0, out)
+        return out
 
 
 def yaml_lines(obj: Any) -> list[str]:
     """The lines of `dump(obj)` (without line ends); `None` gives no lines."""
-    if obj is None:
-        return []
-    if isinstance(obj, dict | list) and obj:
-        out: list[str] = []
-        try:
-            _block(obj, 0, out)
-        except _Unsupported:
-            return _split(dump(obj))
-        return out
-    return _split(dump(obj))
+    return yaml_line_pair(obj, None)[0]
+
+
+def yaml_line_pair(first: Any, second: Any) -> tuple[list[str], list[str]]:
+    """The lines of both objects; containers they share are written once."""
+    emitter = _Emitter()
+    try:
+        before = emitter.lines(first)
+        emitter.recording = False
+        emitter.align(first, second)
+        return before, emitter.lines(second)
+    except _Unsupported:
+        return [] if first is None else _split(dump(first)), (
+            [] if second is None else _split(dump(second))
+        )
 
 
 def _split(text: str) -> list[str]:
