@@ -14,6 +14,7 @@ from argodiff.report.layout import layout, nbytes
 MAX_CHARS = 65000
 """GitHub rejects bodies over 65,536 "characters" and may count bytes; keep a margin."""
 _MARKER = re.compile(r"<!-- argodiff:(\S*?)(?: part=(\d+)/(\d+))? -->")
+_PREFIX = re.compile(r"<!-- argodiff:(\S*?)(?: -->)?")
 _WIDEST = 9999
 """Part numbers are budgeted as if four digits wide."""
 
@@ -28,14 +29,27 @@ def _marker(instance: str, i: int, n: int) -> str:
 
 
 def marker_for(instance: str) -> str:
-    """The hidden first line that marks argodiff's comments for one Argo CD instance."""
+    """The hidden marker of argodiff's comments for one Argo CD instance: `<!-- argodiff:NAME -->`.
+
+    Each part's first line carries it with its place: `<!-- argodiff:NAME part=i/N -->`, so a
+    body is this instance's when parse_marker gives back the instance (a prefix match must
+    stop before ` -->` and include the space after NAME, to keep `prod` apart from `prod-eu`).
+    """
     return f"<!-- argodiff:{_quote(instance)} -->"
+
+
+def _instance(marker: str) -> str:
+    """The instance a marker names: marker_for's form, or the same without its closing ` -->`."""
+    match = _PREFIX.fullmatch(marker.strip())
+    if not match:
+        raise ConfigError(f"not an argodiff comment marker: {marker!r} (use marker_for)")
+    return unquote(match[1])
 
 
 def parse_marker(body: str) -> tuple[str, int, int] | None:
     """(instance, part, parts) from a comment's first line, or None if argodiff did not write it.
 
-    A marker without `part=` (as `marker_for` returns it) reads as part 1 of 1.
+    A complete marker without `part=` (`<!-- argodiff:NAME -->`) reads as part 1 of 1.
     """
     first = body.lstrip().split("\n", 1)[0].strip()
     match = _MARKER.fullmatch(first)
@@ -64,10 +78,7 @@ def comment_parts(
     `<details>` closed, continued ones reopened with "(continued)"). `summary_hint` is a URL of
     the full report (e.g. the job summary), linked from every part.
     """
-    parsed = parse_marker(marker)
-    if parsed is None:
-        raise ConfigError(f"not an argodiff comment marker: {marker!r} (use marker_for)")
-    instance = parsed[0]
+    instance = _instance(marker)
     s = strings(lang)
     opts = Options(title=title, head_sha=head_sha, run_url=run_url, summary_hint=summary_hint)
     widest = s.part.format(i=_WIDEST, n=_WIDEST)

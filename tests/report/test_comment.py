@@ -31,15 +31,23 @@ def big_parts(big: RunResult) -> list[str]:
 def test_marker_round_trip() -> None:
     for instance in ("argocd.example.com", "argocd.example.com:8443/sub", "two words -->", ""):
         assert parse_marker(marker_for(instance)) == (instance, 1, 1)
-    parts = comment_parts(small_run(), marker=marker_for("a b"), max_chars=LIMIT)
-    assert parse_marker(parts[0]) == ("a b", 1, 1)
+        (part,) = comment_parts(small_run(), marker=marker_for(instance))
+        assert parse_marker(part) == (instance, 1, 1)
 
 
-def test_marker_is_one_hidden_line() -> None:
-    marker = marker_for("evil --> <b>x</b>\nnext")
-    assert "\n" not in marker
-    assert marker.count("-->") == 1
-    assert to_html(marker + "\n\nbody").startswith(marker)
+def test_marker_keeps_instances_apart() -> None:
+    """`prod` and `prod-eu` comments: only the marker's own prefix and a space starts a part."""
+    (part,) = comment_parts(small_run(), marker=marker_for("prod-eu"))
+    assert part.startswith(marker_for("prod-eu").removesuffix(" -->") + " ")
+    assert not part.startswith(marker_for("prod").removesuffix(" -->") + " ")
+    assert parse_marker(part) == ("prod-eu", 1, 1)
+
+
+def test_marker_line_is_one_hidden_html_comment() -> None:
+    (part,) = comment_parts(small_run(), marker=marker_for("evil --> <b>x</b>\nnext"))
+    first = part.split("\n", 1)[0]
+    assert first.count("-->") == 1 and first.endswith(" part=1/1 -->")
+    assert to_html(part).startswith(first + "\n<h2>")
 
 
 def test_parse_marker_rejects_other_comments() -> None:
@@ -53,6 +61,9 @@ def test_parse_marker_rejects_other_comments() -> None:
 def test_marker_must_come_from_marker_for() -> None:
     with pytest.raises(ConfigError, match="marker"):
         comment_parts(small_run(), marker="<!-- mine -->")
+    # The marker without its closing ` -->` (a prefix, as StickyComment takes it) works too.
+    (part,) = comment_parts(small_run(), marker="<!-- argodiff:x")
+    assert parse_marker(part) == ("x", 1, 1)
 
 
 def test_small_run_is_one_part_like_the_full_report() -> None:
