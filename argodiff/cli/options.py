@@ -73,6 +73,14 @@ connection_options = _stack(
         help="Seconds to wait for each answer from Argo CD.",
     ),
     click.option(
+        "--retry-backoff",
+        type=click.FloatRange(min=0),
+        envvar="ARGODIFF_RETRY_BACKOFF",
+        default=0.5,
+        hidden=True,
+        help="Backoff factor between retries, in seconds (0 in tests).",
+    ),
+    click.option(
         "--concurrency",
         type=click.IntRange(min=1, max=64),
         default=DEFAULT_CONCURRENCY,
@@ -82,7 +90,7 @@ connection_options = _stack(
 )
 
 
-def connection_from(params: dict[str, Any], *, retry_backoff: float | None = None) -> Connection:
+def connection_from(params: dict[str, Any]) -> Connection:
     """The Connection described by the connection options (raises ConfigError)."""
     return Connection(
         servers=_parse_servers(list(params.get("servers") or ())),
@@ -94,7 +102,7 @@ def connection_from(params: dict[str, Any], *, retry_backoff: float | None = Non
         app_namespace=params.get("app_namespace") or "",
         request_timeout=float(params.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
         concurrency=int(params.get("concurrency") or DEFAULT_CONCURRENCY),
-        retry_backoff=0.5 if retry_backoff is None else retry_backoff,
+        retry_backoff=float(params.get("retry_backoff", 0.5)),
     )
 
 
