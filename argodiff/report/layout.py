@@ -3,8 +3,8 @@
 A document is a tree: a Node may sit in a Frame (a `<details>`, a code fence, a heading to repeat)
 that has to be closed in every part it is opened in, and reopened ("(continued)") in the next.
 Leaves are lines. Parts are cut between apps where possible, then between resources, then between
-lines, and a line too long for any part is cut itself. One pass over the leaves per layout, so
-megabytes of diff lay out in milliseconds.
+lines, and a line too long for any part is cut itself. Line sizes are measured once; a layout
+then takes each part's run of lines by bisection, so megabytes of diff lay out in milliseconds.
 """
 
 from __future__ import annotations
@@ -257,7 +257,11 @@ def layout(
     low, high = sum(map(nbytes, best.parts)) // count, budget
     while high - low > budget * BALANCE_PRECISION:
         mid = (low + high) // 2
-        trial = _pack(events, mid, prefer_boundaries)
+        try:
+            trial = _pack(events, mid, prefer_boundaries)
+        except ConfigError:  # frames alone fill a part this small: aim higher
+            low = mid
+            continue
         if len(trial.parts) <= count:
             best, high = trial, mid
         else:
