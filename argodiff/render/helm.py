@@ -20,7 +20,7 @@ from argodiff.errors import ManifestError, RenderError
 from argodiff.model import Application, Manifest, Source
 from argodiff.render.buildenv import BuildEnv, envsubst
 from argodiff.render.cache import OnceCache
-from argodiff.render.paths import inside, relative
+from argodiff.render.paths import fresh_dir, inside, relative
 from argodiff.repo import RepoIdentity
 from argodiff.yamlio import iter_documents, load_manifests
 
@@ -211,9 +211,7 @@ class Helm:
         )
 
     def _pull(self, repo_url: str, chart: str, version: str) -> Path:
-        dest = self.home / "charts" / _digest(repo_url, chart, version)
-        shutil.rmtree(dest, ignore_errors=True)
-        dest.mkdir(parents=True)
+        dest = fresh_dir(self.home / "charts", f"{chart.rpartition('/')[2]}-")
         if is_oci(repo_url):
             ref = repo_url.removeprefix("oci://").rstrip("/")
             probe(ref)
@@ -250,8 +248,7 @@ class Helm:
     def _build_dependencies(
         self, chart_dir: Path, deps: list[Any], repo_root: Path, shown: str
     ) -> Path:
-        top = self.home / "deps" / _digest(str(chart_dir))
-        shutil.rmtree(top, ignore_errors=True)
+        top = fresh_dir(self.home / "deps")
         copy = top / shown
         ignore = shutil.ignore_patterns(".git")
         shutil.copytree(chart_dir, copy, symlinks=True, ignore=ignore)

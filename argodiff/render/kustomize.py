@@ -7,7 +7,6 @@ work directory that lists the source directory under `resources:` and carries th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ from argodiff import command
 from argodiff.errors import RenderError
 from argodiff.model import Manifest
 from argodiff.render.buildenv import BuildEnv, envsubst
-from argodiff.render.paths import existing, inside, relative
+from argodiff.render.paths import existing, fresh_dir, inside, relative
 from argodiff.yamlio import load_manifests
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -232,11 +231,7 @@ def build(
     target = app_path
     opts = options or {}
     if any(opts.get(f) for f in _OPTION_FIELDS):
-        digest = hashlib.sha256(
-            json.dumps([str(app_path), opts, env], sort_keys=True).encode()
-        ).hexdigest()[:16]
-        target = work_dir / "kustomize" / digest
-        target.mkdir(parents=True, exist_ok=True)
+        target = fresh_dir(work_dir / "kustomize")
         wrapper = wrapper_kustomization(app_path, opts, env, target, repo_root)
         (target / "kustomization.yaml").write_text(json.dumps(wrapper, indent=2), "utf-8")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from argodiff.errors import RenderError
@@ -37,3 +38,10 @@ def relative(path: Path, root: Path) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+def fresh_dir(parent: Path, prefix: str = "") -> Path:
+    """A new, empty directory under `parent`: Renderers may share a work directory and run at
+    the same time, so nothing is written to a predictable path."""
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
