@@ -53,7 +53,7 @@ def set_app_instance(
         return
     value = instance_name(app, settings)
     method = settings.tracking_method
-    if method in ("label", "annotation+label"):
+    if method in ("label", "annotation+label") and settings.app_label_key:
         label = value
         if method == "annotation+label" and len(label) > _LABEL_MAX:
             label = re.sub(r"[^a-zA-Z0-9]+$", "", label[:_LABEL_MAX])
