@@ -15,6 +15,7 @@ import json
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from argodiff import command
 from argodiff.errors import AppError, ManifestError, RenderError
@@ -34,6 +35,12 @@ DIRECTORY = "Directory"
 PLUGIN = "Plugin"
 
 
+def _present(options: dict[str, Any] | None) -> bool:
+    # Argo CD drops all-zero blocks when it stores an Application (argo.NormalizeSource), so
+    # `helm: {skipCrds: false}` chooses nothing.
+    return options is not None and any(options.values())
+
+
 def source_type(source: Source, app_path: Path | None) -> str:
     """Argo CD's choice (ExplicitType, then discovery.AppType on the path's top directory:
     a kustomization wins over Chart.yaml, and anything else is a plain directory)."""
@@ -45,10 +52,10 @@ def source_type(source: Source, app_path: Path | None) -> str:
             (DIRECTORY, source.directory),
             (PLUGIN, source.plugin),
         )
-        if options
+        if _present(options)
     ]
     if len(explicit) > 1:
-        raise RenderError(f"multiple source types defined: {', '.join(explicit)}")
+        raise RenderError(f"multiple application sources defined: {','.join(explicit)}")
     if source.chart:
         return HELM
     if explicit:

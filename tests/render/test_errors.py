@@ -81,7 +81,14 @@ def test_two_explicit_source_types(repo: Path, renderer: Renderer) -> None:
     write(repo, "argoproj/x/cm.yaml", configmap("a"))
     source = {"path": "argoproj/x", "helm": {"releaseName": "x"}, "directory": {"recurse": True}}
     message = _error(renderer, "x", source)
-    assert message.endswith("multiple source types defined: Helm, Directory")
+    assert message.endswith("multiple application sources defined: Helm,Directory")
+
+
+def test_an_all_zero_options_block_does_not_choose_the_type(repo: Path, renderer: Renderer) -> None:
+    write(repo, "argoproj/k/kustomization.yaml", "resources: [cm.yaml]\n")
+    write(repo, "argoproj/k/cm.yaml", configmap("k"))
+    source = {"path": "argoproj/k", "helm": {"skipCrds": False}, "directory": {"recurse": False}}
+    assert [o["metadata"]["name"] for o in renderer.render(application("k", source))] == ["k"]
 
 
 def test_jsonnet_is_refused(repo: Path, renderer: Renderer) -> None:
