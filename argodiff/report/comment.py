@@ -88,7 +88,10 @@ def comment_parts(
         + header(run, s, opts, widest)
         + footer(s, opts, s.continued_next.format(i=_WIDEST, n=_WIDEST))
     )
-    parts = layout(body(run, s), max_chars - overhead).parts
+    try:
+        parts = layout(body(run, s), max_chars - overhead).parts
+    except ConfigError:
+        raise ConfigError(f"comment size limit {max_chars} is too small for this report") from None
     n = len(parts)
     return [
         _marker(instance, i, n)

@@ -169,7 +169,8 @@ def _changed(app: AppResult, s: Strings) -> Node:
     name = html_text(app.name, NAME_LIMIT)
     summary = f"{RESULT_EMOJI[app.status]} <b>{name}</b> — {change_counts(app, s)}"
     node = Node(_details(summary, s), keep=True, tag=app.name).add(*_about(app, s))
-    return node.add(*(_resource(r, s) for r in app.resources))
+    node.add(*(_resource(r, s) for r in app.resources))
+    return node if node.children else node.add(f"*{s.no_diff_text}*")
 
 
 def _error(app: AppResult, s: Strings) -> Node:

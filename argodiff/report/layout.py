@@ -218,7 +218,7 @@ class _Packer:
                 self._write(line, nbytes(line))
                 return
             if room < MIN_CUT:
-                raise ConfigError(f"size limit {self.target} is too small for this report")
+                raise ConfigError(f"a part of {self.target} bytes has no room for a line")
             head, line = _cut(line, room, node.code)
             self._write(head, nbytes(head))
             self.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from argodiff.errors import ConfigError
 from argodiff.model import AppStatus, RunResult
 from argodiff.report.document import Options, body, footer, header
 from argodiff.report.escape import md
@@ -54,5 +55,8 @@ def step_summary(
     if nbytes(whole) <= limit_bytes:
         return whole
     budget = limit_bytes - nbytes(head) - nbytes(foot) - NOTE_ROOM
-    laid = layout(root, budget, prefer_boundaries=False, balance=False)
+    try:
+        laid = layout(root, budget, prefer_boundaries=False, balance=False)
+    except ConfigError:
+        raise ConfigError(f"job summary limit {limit_bytes} is too small for this report") from None
     return head + laid.parts[0] + _cut_note(run, laid, s, limit_bytes) + foot

@@ -159,7 +159,7 @@ def test_small_limits_still_hold(big: RunResult) -> None:
 
 
 def test_too_small_a_limit_is_a_clear_error() -> None:
-    with pytest.raises(ConfigError, match="too small"):
+    with pytest.raises(ConfigError, match="comment size limit 400 is too small"):
         comment_parts(big_run(0.1), marker=MARKER, max_chars=400)
 
 

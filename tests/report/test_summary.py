@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from argodiff.errors import ConfigError
 from argodiff.model import RunResult
 from argodiff.report.markdown import render_markdown
 from argodiff.report.summary import step_summary
@@ -61,6 +62,11 @@ def test_whole_apps_before_the_cut_count_as_shown(big: RunResult) -> None:
     whole = [a for a in ("service-0", "service-1", "service-2") if f"<b>{a}</b>" in summary]
     assert shown >= 1
     assert shown == len(whole) - 1  # the last app reached is the one cut
+
+
+def test_too_small_a_limit_is_a_clear_error(big: RunResult) -> None:
+    with pytest.raises(ConfigError, match="job summary limit 4000 is too small"):
+        step_summary(big, limit_bytes=4000)
 
 
 def test_japanese_note(big: RunResult) -> None:
