@@ -177,7 +177,7 @@ def _error(app: AppResult, s: Strings) -> Node:
     where = f" — {md(app.file)}" if app.file else ""
     title = f"**❌ {md(app.name, NAME_LIMIT)}**{where}"
     node = Node(Frame(f"{title}\n\n", "\n", f"{title} {s.continued}\n\n"), keep=True, tag=app.name)
-    return node.add(_code(app.error or "", "text"))
+    return node.add(_code(app.error or s.no_message, "text"))
 
 
 def _unchanged(apps: list[AppResult], s: Strings) -> Node:

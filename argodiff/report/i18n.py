@@ -46,6 +46,7 @@ class Strings:
     changed_fields: str
     more: str
     no_diff_text: str
+    no_message: str
     commit: str
     workflow_run: str
     full_report: str
@@ -96,6 +97,7 @@ EN = Strings(
     changed_fields="Changed fields",
     more="and {n} more",
     no_diff_text="(no diff text)",
+    no_message="(no error message)",
     commit="commit",
     workflow_run="workflow run",
     full_report="Full report",
@@ -150,6 +152,7 @@ JA = Strings(
     changed_fields="変更されたフィールド",
     more="ほか {n} 件",
     no_diff_text="(差分テキストなし)",
+    no_message="(エラーメッセージなし)",
     commit="コミット",
     workflow_run="ワークフロー実行",
     full_report="完全なレポート",

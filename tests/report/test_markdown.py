@@ -84,6 +84,13 @@ def test_errors_get_their_own_section_with_the_message_in_a_code_block(html: str
     assert html.index("❌ Errors") < html.index("📝 Changes")
 
 
+def test_an_error_without_a_message_is_still_listed() -> None:
+    run = RunResult(apps=[AppResult("tidb", AppStatus.ERROR)])
+    errors = to_html(render_markdown(run)).split("❌ Errors</h3>")[1]
+    assert "<strong>❌ tidb</strong>" in errors
+    assert "<code>(no error message)\n</code>" in errors
+
+
 def test_unchanged_and_skipped_apps_are_listed_compactly(html: str) -> None:
     assert "<summary>✅ Unchanged (1)</summary>" in html
     assert "<summary>⏭️ Skipped (1)</summary>" in html
