@@ -23,7 +23,7 @@ from argodiff.report.comment import comment_parts, marker_for
 from argodiff.report.summary import step_summary
 from argodiff.report.text import render_text
 
-MIN_COMMENT_CHARS = 8_000
+MIN_COMMENT_CHARS = 5_000
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def post_comment(
     dry_run: Callable[[list[str]], None] | None = None,
 ) -> str:
     """Post or update the sticky comment; returns a one-line account of what happened."""
-    max_chars = target.max_chars
+    max_chars = max(target.max_chars, MIN_COMMENT_CHARS)
     while max_chars >= MIN_COMMENT_CHARS:
         parts = [
             redactor.scrub(p)

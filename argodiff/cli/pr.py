@@ -80,7 +80,7 @@ def _env(name: str, *more: str) -> list[str]:
 )
 @click.option(
     "--max-comment-chars",
-    type=click.IntRange(min=10_000, max=65_536),
+    type=click.IntRange(min=5_000, max=65_536),
     envvar=_env("max-comment-chars"),
     default=65_000,
     show_default=True,

@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import click
 
@@ -15,32 +16,26 @@ from argodiff.cli.errors import handle_errors
 from argodiff.cli.output import FORMATS, emit, format_run, use_color
 from argodiff.errors import ConfigError
 from argodiff.ghenv import from_environ
+from argodiff.prreport import CommentTarget, post_comment, write_summary
 from argodiff.publish.actions import Actions
+from argodiff.publish.github import github_client
 from argodiff.redact import Redactor
-from argodiff.report.comment import comment_parts, marker_for
-from argodiff.report.summary import step_summary
 
 
 @cli.command("report")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--output", "-o", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
 )
-@click.option("--color/--no-color", default=None)
+@click.option("--color/--no-color", default=None, help="Color the text output.")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
-@click.option(
-    "--post",
-    is_flag=True,
-    help="Post the report as the sticky PR comment (and to the job summary).",
-)
+@click.option("--post", is_flag=True, help="Post as the sticky PR comment and to the job summary.")
 @click.option(
     "--pr",
     "pr_number",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
-    help="PR number to comment on (default: from the event).",
+    help="PR to comment on (default: from the event).",
 )
 @click.option("--repository", default="", help="owner/name (default: GITHUB_REPOSITORY).")
 @click.option(
@@ -48,73 +43,62 @@ from argodiff.report.summary import step_summary
 )
 @click.option(
     "--max-comment-chars",
-    type=click.IntRange(min=2000, max=65_536),
+    type=click.IntRange(min=5_000, max=65_536),
     default=65_000,
     show_default=True,
 )
-@click.option("--head-sha", default="", help="Post only if the PR head is still this commit.")
+@click.option("--head-sha", default="", help="Post only while the PR head is still this commit.")
 @handle_errors
 def report_command(**params: Any) -> int:
-    """Merge results files (from `argodiff app -o json` or `argodiff pr`) and print a report;
-    with --post, comment on the PR as `argodiff pr` would."""
+    """Merge results files (from `argodiff app -o json` or `argodiff pr`) and print the report;
+    with --post, comment on the PR as `argodiff pr` would (for a privileged workflow_run job
+    reporting an unprivileged job's results, or sharded jobs merging into one comment)."""
     run = results.merge([results.load(f) for f in params["files"]])
     ctx = from_environ(os.environ)
     redactor = Redactor([ctx.token])
     if not params["post"]:
-        emit(
-            format_run(
-                run,
-                params["fmt"],
-                color=use_color(params["color"], sys.stdout),
-                lang=params["lang"],
-            ),
-            redactor,
-        )
+        color = use_color(params["color"], sys.stdout)
+        emit(format_run(run, params["fmt"], color=color, lang=params["lang"]), redactor)
         return int(results.exit_status(run))
-    from urllib.parse import urlparse
-
-    from argodiff.publish.github import StickyComment, github_client
-
     repository = params["repository"] or ctx.repository
     number = params["pr_number"] or _event_pr(ctx.event)
     if not (ctx.token and repository and number):
         raise ConfigError(
-            "--post needs GITHUB_TOKEN (or INPUT_GITHUB-TOKEN), a repository and a PR number"
+            "--post needs a GitHub token (GITHUB_TOKEN or INPUT_GITHUB-TOKEN), "
+            "a repository (--repository or GITHUB_REPOSITORY) and a PR number (--pr)"
         )
-    instance = params["instance"] or urlparse(run.server).hostname or "default"
-    parts = [
-        redactor.scrub(p)
-        for p in comment_parts(
-            run,
-            marker=marker_for(instance),
-            max_chars=params["max_comment_chars"],
-            lang=params["lang"],
-            head_sha=params["head_sha"],
-            run_url=ctx.run_url,
-        )
-    ]
-    outcome = StickyComment(
-        github_client(ctx.token, api_url=ctx.api_url),
-        repository,
-        number,
-        instance_marker=marker_for(instance),
-    ).publish(parts, expected_head_sha=params["head_sha"] or None)
-    actions = Actions(sys.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
-    actions.append_summary(
-        redactor.scrub(step_summary(run, lang=params["lang"], run_url=ctx.run_url))
+    target = CommentTarget(
+        gh=github_client(ctx.token, api_url=ctx.api_url),
+        repository=repository,
+        number=number,
+        instance=params["instance"] or urlparse(run.server).hostname or "argocd",
+        max_chars=params["max_comment_chars"],
+        lang=params["lang"],
+        head_sha=params["head_sha"],
+        pinned_head=bool(params["head_sha"]),
+        run_url=ctx.run_url,
     )
-    click.echo(
-        outcome.skipped
-        or f"comment: {outcome.created} created, {outcome.edited} edited, {outcome.deleted} deleted"
+    note = post_comment(run, target, redactor)
+    click.echo(note)
+    actions = Actions(sys.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
+    write_summary(
+        run,
+        actions,
+        redactor,
+        lang=params["lang"],
+        head_sha=params["head_sha"],
+        run_url=ctx.run_url,
+        note=note,
     )
     return int(results.exit_status(run))
 
 
 def _event_pr(event: dict[str, Any]) -> int | None:
-    pr = event.get("pull_request") or {}
-    number = pr.get("number") or event.get("number")
+    """The PR of a pull_request event, or of the run a workflow_run event reports on."""
+    pull = event.get("pull_request") or {}
+    number = pull.get("number") or event.get("number")
     if not number:
-        wr = event.get("workflow_run") or {}
-        prs = wr.get("pull_requests") or []
+        prs = (event.get("workflow_run") or {}).get("pull_requests") or []
         number = prs[0].get("number") if prs else None
-    return int(number) if number else None
+    text = str(number or "")
+    return int(text) if text.isdigit() else None

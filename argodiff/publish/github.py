@@ -185,8 +185,10 @@ class StickyComment:
         self._gh = gh
         self._repo = repo
         self._number = number
-        # The trailing space keeps instance "prod" from matching "prod-eu"'s comments.
-        self._prefix = instance_marker.rstrip() + " "
+        # marker_for gives `<!-- argodiff:NAME -->` while parts open with
+        # `<!-- argodiff:NAME part=i/N -->`: match on the text before ` -->`. The trailing
+        # space keeps instance "prod" from matching "prod-eu"'s comments.
+        self._prefix = instance_marker.strip().removesuffix("-->").rstrip() + " "
 
     def is_ours(self, body: str | None) -> bool:
         """Whether a comment body belongs to this instance (its first line carries the marker)."""
