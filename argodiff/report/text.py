@@ -12,12 +12,18 @@ from argodiff.report.escape import host, short_sha
 from argodiff.report.i18n import EN, change_counts, comparison, summary_line
 
 # Control characters (ESC above all) would let a manifest drive the terminal; show them as the
-# Unicode "control pictures" instead. Tab and newline stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Unicode "control pictures" instead (C1 controls, such as the one-byte CSI, as U+FFFD). Tab and
+# newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
 
 
 def _printable(text: str) -> str:
-    return _CONTROL.sub(lambda m: chr(0x2421 if m[0] == "\x7f" else 0x2400 + ord(m[0])), text)
+    return _CONTROL.sub(_picture, text)
 
 
 Style = Callable[..., str]

@@ -25,7 +25,7 @@ HOSTILE_LINES = [
     "::add-mask::hunter2",
     " ::set-output name=pwned::yes",
     "+<!-- argodiff:argocd.example.com part=1/1 -->",
-    "+  title: \x1b]0;pwned\x07\x1b[2J",
+    "+  title: \x1b]0;pwned\x07\x1b[2J\x9b2J\x7f",
 ]
 EVIL_NAME = 'evil</summary></details><img src=x onerror="alert(1)">@octocat|x'
 
@@ -112,7 +112,8 @@ def test_text_report_cannot_drive_the_terminal() -> None:
     run = hostile_run()
     plain = render_text(run)
     assert "\x1b" not in plain and "\x07" not in plain
-    assert "title: ␛]0;pwned␇␛[2J" in plain
+    assert "title: ␛]0;pwned␇␛[2J\ufffd2J␡" in plain
+    assert "\x9b" not in plain
     coloured = render_text(run, color=True)
     assert "\x1b]0;" not in coloured
     assert click.unstyle(coloured) == plain
