@@ -20,7 +20,10 @@ GIT = [
 ]
 
 
-def application(name: str, namespace: str, *, project: str = "default", labels: str = "") -> str:
+def application(
+    name: str, namespace: str, *, project: str = "default", labels: str = "", path: str = ""
+) -> str:
+    """An Application of this repository (`path` defaults to `argoproj/<name>/overlays/prod`)."""
     label_block = f"\n          labels:\n            {labels}" if labels else ""
     return textwrap.dedent(
         f"""\
@@ -34,7 +37,7 @@ def application(name: str, namespace: str, *, project: str = "default", labels: 
           source:
             repoURL: {REPO_URL}
             targetRevision: HEAD
-            path: argoproj/{name}/overlays/prod
+            path: {path or f"argoproj/{name}/overlays/prod"}
           destination:
             server: https://kubernetes.default.svc
             namespace: {namespace}

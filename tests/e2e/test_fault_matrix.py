@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import GitOpsRepo
 from tests.e2e.cli import CliRun, run_cli
-from tests.fixture_repo import REPO_URL, GitRepo
+from tests.fixture_repo import GitRepo, application
 from tests.simulator import Fault, FaultKind, Simulator
 
 pytestmark = pytest.mark.e2e
@@ -87,13 +88,7 @@ APPS = [HEALTHY, *(f"f-{case}" for case in CASES)]
 def _files(value: str) -> dict[str, str]:
     files = {}
     for app in APPS:
-        files[f"argoproj/{app}.yaml"] = (
-            "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
-            f"metadata:\n  name: {app}\n  namespace: argocd\n"
-            f"spec:\n  project: default\n  source:\n    repoURL: {REPO_URL}\n"
-            f"    targetRevision: HEAD\n    path: apps/{app}\n"
-            f"  destination:\n    server: https://kubernetes.default.svc\n    namespace: {app}\n"
-        )
+        files[f"argoproj/{app}.yaml"] = application(app, app, path=f"apps/{app}")
         files[f"apps/{app}/cm.yaml"] = (
             f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {app}\ndata:\n  v: {value!r}\n"
         )
@@ -229,3 +224,35 @@ def test_a_fault_that_clears_is_retried_into_a_diff(matrix: Matrix, route: str) 
         assert run.app(app)["status"] == "changed", run.app(app)["error"]
         assert run.changes(app) == {("modified", "ConfigMap", app)}
         assert any(r.status == 200 for r in matrix.sim.log.all(route=route, app=app))
+
+
+RUN_LEVEL = {
+    "version": (FaultKind.ACCESS_FORBIDDEN, {}, "Cloudflare Access rejected the request"),
+    "userinfo": (
+        FaultKind.ERROR,
+        {"status": 401, "code": 16, "message": "invalid session: token is expired"},
+        "Argo CD rejected the token (401): invalid session: token is expired",
+    ),
+    "settings": (FaultKind.MALFORMED, {}, "unexpected answer from /api/v1/settings"),
+}
+
+
+@pytest.mark.parametrize("route", RUN_LEVEL)
+def test_run_level_endpoints_fail_the_run_with_a_clear_message(
+    sim: Simulator, gitops_repo: GitOpsRepo, route: str
+) -> None:
+    kind, kwargs, expected = RUN_LEVEL[route]
+    sim.fault(kind, route=route, **kwargs)
+    run = run_cli(sim, "web", "db", revision=gitops_repo.pr, cwd=gitops_repo.repo.path)
+    assert run.code == 2
+    assert f"argodiff: error: {expected}" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert sim.log.count(route="manifests") == 0
+
+
+def test_run_level_endpoints_are_retried(sim: Simulator, gitops_repo: GitOpsRepo) -> None:
+    faults = [sim.fault(FaultKind.GATEWAY, route=r, status=503, times=1) for r in RUN_LEVEL]
+    run = run_cli(sim, "web", "db", revision=gitops_repo.pr, cwd=gitops_repo.repo.path)
+    assert run.code == 1, run.stderr
+    assert [f.hits for f in faults] == [1, 1, 1]
+    assert run.app("web")["status"] == "changed"
