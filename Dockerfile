@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # argodiff as a GitHub container action (action.yml: `runs.image: Dockerfile`).
 #
 # Every version and checksum below mirrors docker/tool-versions.json, the one table of pins;

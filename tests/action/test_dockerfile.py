@@ -241,6 +241,11 @@ def test_dockerignore_keeps_the_context_to_what_the_build_copies() -> None:
     assert "pyproject.toml" in sent and "README.md" in sent
     assert "argodiff/__init__.py" in sent and "argodiff/cli/__init__.py" in sent
     assert all(p in {"pyproject.toml", "README.md"} or p.startswith("argodiff/") for p in sent)
+    # What the wheel build reads is in the context: the readme and the packages.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["readme"] in sent
+    for package in pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]:
+        assert f"{package}/__init__.py" in sent
     for left_out in (".git", ".git/config", "tests/conftest.py", "argoproj", "docs",
                      ".github/workflows/ci.yaml", "argodiff/__pycache__/model.cpython-311.pyc",
                      ".venv/bin/python", ".mypy_cache/x.json"):  # fmt: skip
