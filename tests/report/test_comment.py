@@ -6,9 +6,11 @@ import re
 import time
 
 import pytest
+from github import Github
 
 from argodiff.errors import ConfigError
 from argodiff.model import AppStatus, RunResult
+from argodiff.publish.github import StickyComment
 from argodiff.report.comment import comment_parts, marker_for, parse_marker
 from argodiff.report.markdown import render_markdown
 from tests.report.gfm import check_structure, outside_code, to_html
@@ -41,6 +43,13 @@ def test_marker_keeps_instances_apart() -> None:
     assert part.startswith(marker_for("prod-eu").removesuffix(" -->") + " ")
     assert not part.startswith(marker_for("prod").removesuffix(" -->") + " ")
     assert parse_marker(part) == ("prod-eu", 1, 1)
+
+
+def test_the_publisher_recognises_its_parts(big_parts: list[str]) -> None:
+    sticky = StickyComment(Github(), "lolice/argoproj", 7, instance_marker=MARKER)
+    assert all(sticky.is_ours(part) for part in big_parts)
+    (other,) = comment_parts(small_run(), marker=marker_for("argocd.example.com-eu"))
+    assert not sticky.is_ours(other)
 
 
 def test_marker_line_is_one_hidden_html_comment() -> None:
