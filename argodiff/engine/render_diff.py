@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 
-from argodiff.engine.yamltext import yaml_line_pair
+from argodiff.engine.yamltext import Anchor, yaml_line_pair
 from argodiff.model import Manifest, ResourceKey
 
 CONTEXT = 3
+Opcode = tuple[str, int, int, int, int]
 
 
 def _range(start: int, stop: int) -> str:
@@ -19,11 +21,10 @@ def _range(start: int, stop: int) -> str:
     return f"{start + (1 if length else 0)},{length}"
 
 
-def unified(before: list[str], after: list[str], context: int = CONTEXT) -> list[str]:
-    """`difflib.unified_diff` output, but the common head and tail are skipped before matching,
-    so two large documents with a small change cost a line comparison, not a full match."""
-    if before == after:
-        return []
+def _opcodes(before: list[str], after: list[str], anchors: list[Anchor]) -> list[Opcode]:
+    """difflib opcodes, with runs known to be equal taken as given: the common head and tail,
+    and the blocks live and predicted share. Only the gaps between them are matched line by
+    line, so a large document with scattered small changes stays cheap."""
     limit = min(len(before), len(after))
     head = 0
     while head < limit and before[head] == after[head]:
@@ -31,23 +32,69 @@ def unified(before: list[str], after: list[str], context: int = CONTEXT) -> list
     tail = 0
     while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
         tail += 1
-    skip_head = max(0, head - context)
-    skip_tail = max(0, tail - context)
-    a = before[skip_head : len(before) - skip_tail]
-    b = after[skip_head : len(after) - skip_tail]
+    known = [(0, 0, head)]
+    for a, b, size in sorted(anchors):
+        a_end, b_end = known[-1][0] + known[-1][2], known[-1][1] + known[-1][2]
+        fits = a + size <= len(before) - tail and b + size <= len(after) - tail
+        if a >= a_end and b >= b_end and fits:
+            known.append((a, b, size))
+    known.append((len(before) - tail, len(after) - tail, tail))
+    codes: list[Opcode] = []
+    for (a0, b0, n0), (a1, b1, _) in itertools.pairwise(known):
+        codes.append(("equal", a0, a0 + n0, b0, b0 + n0))
+        gap = difflib.SequenceMatcher(None, before[a0 + n0 : a1], after[b0 + n0 : b1])
+        for tag, i1, i2, j1, j2 in gap.get_opcodes():
+            codes.append((tag, a0 + n0 + i1, a0 + n0 + i2, b0 + n0 + j1, b0 + n0 + j2))
+    a, b, n = known[-1]
+    codes.append(("equal", a, a + n, b, b + n))
+    merged: list[Opcode] = []
+    for code in codes:
+        if code[1] == code[2] and code[3] == code[4]:
+            continue
+        if merged and code[0] == "equal" and merged[-1][0] == "equal":
+            last = merged.pop()
+            merged.append(("equal", last[1], code[2], last[3], code[4]))
+        else:
+            merged.append(code)
+    return merged
+
+
+def _groups(codes: list[Opcode], n: int) -> list[list[Opcode]]:
+    """Hunks: changes with `n` lines of context (difflib get_grouped_opcodes)."""
+    if codes[0][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[0]
+        codes[0] = tag, max(i1, i2 - n), i2, max(j1, j2 - n), j2
+    if codes[-1][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[-1]
+        codes[-1] = tag, i1, min(i2, i1 + n), j1, min(j2, j1 + n)
+    groups, group = [], []
+    for tag, i1, i2, j1, j2 in codes:
+        start_a, start_b = i1, j1
+        if tag == "equal" and i2 - i1 > 2 * n:
+            group.append((tag, i1, min(i2, i1 + n), j1, min(j2, j1 + n)))
+            groups.append(group)
+            group = []
+            start_a, start_b = max(i1, i2 - n), max(j1, j2 - n)
+        group.append((tag, start_a, i2, start_b, j2))
+    if group and not (len(group) == 1 and group[0][0] == "equal"):
+        groups.append(group)
+    return [g for g in groups if any(code[0] != "equal" for code in g)]
+
+
+def unified(before: list[str], after: list[str], anchors: list[Anchor] | None = None) -> list[str]:
+    """`difflib.unified_diff(before, after, "live", "predicted", n=3)` lines."""
+    if before == after:
+        return []
     out = ["--- live", "+++ predicted"]
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for group in matcher.get_grouped_opcodes(context):
+    for group in _groups(_opcodes(before, after, anchors or []), CONTEXT):
         first, last = group[0], group[-1]
-        old = _range(first[1] + skip_head, last[2] + skip_head)
-        new = _range(first[3] + skip_head, last[4] + skip_head)
-        out.append(f"@@ -{old} +{new} @@")
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@")
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                out.extend(" " + line for line in a[i1:i2])
+                out.extend(" " + line for line in before[i1:i2])
                 continue
-            out.extend("-" + line for line in a[i1:i2])
-            out.extend("+" + line for line in b[j1:j2])
+            out.extend("-" + line for line in before[i1:i2])
+            out.extend("+" + line for line in after[j1:j2])
     return out
 
 

@@ -97,6 +97,8 @@ def _append(out: list[str], head: str, lines: tuple[str, ...], pad: str) -> None
 
 
 _Memo = dict[tuple[int, int], tuple[list[str], int, int, str]]
+Anchor = tuple[int, int, int]
+"""Lines `[a, a+n)` of the first object equal lines `[b, b+n)` of the second."""
 
 
 class _Emitter:
@@ -106,6 +108,7 @@ class _Emitter:
     def __init__(self) -> None:
         self.memo: _Memo = {}
         self.recording = True
+        self.anchors: list[Anchor] = []
         self.alias: dict[int, Any] = {}
         """id of a container of the second object -> an equal container of the first."""
 
@@ -130,6 +133,8 @@ class _Emitter:
         key = (id(self.alias.get(id(node), node)), col)
         if not self.recording and key in self.memo:
             source, start, end, first = self.memo[key]
+            # The first line can still gain a "- " from an enclosing list; the rest is final.
+            self.anchors.append((start + 1, len(out) + 1, end - start - 1))
             out.append(first)
             out.extend(source[start + 1 : end])
             return
@@ -176,17 +181,20 @@ def yaml_lines(obj: Any) -> list[str]:
     return yaml_line_pair(obj, None)[0]
 
 
-def yaml_line_pair(first: Any, second: Any) -> tuple[list[str], list[str]]:
-    """The lines of both objects; containers they share are written once."""
+def yaml_line_pair(first: Any, second: Any) -> tuple[list[str], list[str], list[Anchor]]:
+    """The lines of both objects, and the runs of lines known equal: containers they share
+    are written once and copied."""
     emitter = _Emitter()
     try:
         before = emitter.lines(first)
         emitter.recording = False
         emitter.align(first, second)
-        return before, emitter.lines(second)
+        return before, emitter.lines(second), emitter.anchors
     except _Unsupported:
-        return [] if first is None else _split(dump(first)), (
-            [] if second is None else _split(dump(second))
+        return (
+            [] if first is None else _split(dump(first)),
+            [] if second is None else _split(dump(second)),
+            [],
         )
 
 

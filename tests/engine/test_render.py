@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import random
 import string
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from argodiff.engine import quantity
 from argodiff.engine.paths import changed_paths
 from argodiff.engine.render_diff import unified
-from argodiff.engine.yamltext import yaml_lines
+from argodiff.engine.yamltext import yaml_line_pair, yaml_lines
 from argodiff.yamlio import dump
 from tests.engine import objects as o
 
@@ -124,3 +125,40 @@ def test_paths_name_keys_list_items_and_odd_keys() -> None:
 )  # fmt: skip
 def test_quantities_canonical_form(value: Any, expected: str | None) -> None:
     assert quantity.canonical(value) == expected
+
+
+def _apply(before: list[str], diff: list[str]) -> list[str]:
+    """Apply unified-diff lines to `before` (checking context), as `patch` would."""
+    out: list[str] = []
+    pos = 0
+    for line in diff[2:]:
+        if line.startswith("@@"):
+            start = int(line.split()[1][1:].split(",")[0])
+            length = line.split()[1][1:].split(",")
+            target = start - 1 if len(length) == 1 or length[1] != "0" else start
+            out.extend(before[pos:target])
+            pos = target
+        elif line.startswith(" ") or line.startswith("-"):
+            assert before[pos] == line[1:]
+            pos += 1
+            if line.startswith(" "):
+                out.append(line[1:])
+        else:
+            out.append(line[1:])
+    return out + before[pos:]
+
+
+def test_diff_of_shared_structures_rebuilds_the_predicted_text() -> None:
+    live = o.crd(properties=4, depth=3)
+    versions: list[Any] = json.loads(json.dumps(live["spec"]["versions"]))
+    props = versions[0]["schema"]["openAPIV3Schema"]["properties"]
+    props["field0"]["description"] = "changed first"
+    props["field3"]["properties"]["field2"]["type"] = "integer"
+    del props["field1"]["properties"]["field1"]
+    predicted = {**live, "spec": {**live["spec"], "versions": versions}}
+    before, after, anchors = yaml_line_pair(live, predicted)
+    assert anchors
+    assert before == yaml_lines(live) and after == yaml_lines(predicted)
+    diff = unified(before, after, anchors)
+    assert _apply(before, diff) == after
+    assert sum(line.startswith("@@") for line in diff) == 3
