@@ -497,3 +497,26 @@ def test_fork_report_step_posts_the_artifact_results(
     (body,) = github.posted
     assert "web" in body and "nginx:1.28" in body
     assert GITHUB_TOKEN not in body
+
+
+@COMMENT_MARKER_BUG
+def test_presentation_inputs_reach_the_comment(
+    runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
+) -> None:
+    inputs = diff_workflow_inputs(sim) | {
+        "instance": "lolice-prod",
+        "lang": "ja",
+        "timeout": "",
+        "concurrency": "2",
+        "results-file": "out/diff.json",
+    }
+    (runner.workspace / "out").mkdir()
+    runner.env("pull_request", pr_event(gitops_repo), inputs)
+    step = runner.run()
+
+    assert step.exit_code == 0, step.log
+    assert step.outputs["results-file"] == str(runner.workspace / "out" / "diff.json")
+    assert step.results is not None
+    (body,) = github.posted
+    assert body.startswith("<!-- argodiff:lolice-prod part=1/1 -->")
+    assert "Argo CD 差分" in body
