@@ -71,33 +71,46 @@ def comment_parts(
     head_sha: str = "",
     run_url: str = "",
     summary_hint: str = "",
+    max_parts: int = 0,
 ) -> list[str]:
     """The report as comment bodies of at most `max_chars` characters and UTF-8 bytes each.
 
     Each starts with `marker` carrying `part=i/N`; each is valid markdown on its own (fences and
     `<details>` closed, continued ones reopened with "(continued)"). `summary_hint` is a URL of
-    the full report (e.g. the job summary), linked from every part.
+    the full report (e.g. the job summary), linked from every part. With `max_parts`, a report
+    needing more comments keeps its first `max_parts` parts and says so in the last one.
     """
     instance = _instance(marker)
     s = strings(lang)
     opts = Options(title=title, head_sha=head_sha, run_url=run_url, summary_hint=summary_hint)
     widest = s.part.format(i=_WIDEST, n=_WIDEST)
-    overhead = nbytes(
-        _marker(instance, _WIDEST, _WIDEST)
-        + "\n"
-        + header(run, s, opts, widest)
-        + footer(s, opts, s.continued_next.format(i=_WIDEST, n=_WIDEST))
+    notes = (
+        s.continued_next.format(i=_WIDEST, n=_WIDEST),
+        s.parts_cut.format(shown=_WIDEST, total=_WIDEST),
     )
+    overhead = nbytes(_marker(instance, _WIDEST, _WIDEST) + "\n" + header(run, s, opts, widest))
+    budget = max_chars - overhead - max(nbytes(footer(s, opts, note)) for note in notes)
+    root = body(run, s)
     try:
-        parts = layout(body(run, s), max_chars - overhead).parts
+        parts = layout(root, budget).parts
+        total = len(parts)
+        if 0 < max_parts < total:
+            # Cut: fill the parts that are posted instead of evening them out.
+            parts = layout(root, budget, balance=False).parts[:max_parts]
     except ConfigError:
         raise ConfigError(f"comment size limit {max_chars} is too small for this report") from None
     n = len(parts)
+
+    def note(i: int) -> str:
+        if i < n:
+            return s.continued_next.format(i=i + 1, n=n)
+        return s.parts_cut.format(shown=n, total=total) if n < total else ""
+
     return [
         _marker(instance, i, n)
         + "\n"
         + header(run, s, opts, s.part.format(i=i, n=n) if n > 1 else "")
         + part
-        + footer(s, opts, s.continued_next.format(i=i + 1, n=n) if i < n else "")
+        + footer(s, opts, note(i))
         for i, part in enumerate(parts, start=1)
     ]

@@ -17,6 +17,7 @@ class Strings:
     part: str
     continued: str
     continued_next: str
+    parts_cut: str
     compared: str
     server: str
     mode_revision: str
@@ -58,6 +59,7 @@ EN = Strings(
     part="part {i}/{n}",
     continued="(continued)",
     continued_next="Continued in part {i}/{n}.",
+    parts_cut="This report needs {total} comments; only the first {shown} are posted.",
     compared="Compared",
     server="Argo CD",
     mode_revision="live cluster ⇄ {rev}, rendered by Argo CD",
@@ -113,6 +115,9 @@ JA = Strings(
     part="パート {i}/{n}",
     continued="(続き)",
     continued_next="パート {i}/{n} に続きます。",
+    parts_cut=(
+        "このレポートには {total} 件のコメントが必要ですが、最初の {shown} 件だけを投稿しています。"
+    ),
     compared="比較対象",
     server="Argo CD",
     mode_revision="ライブ環境 ⇄ {rev}(Argo CD でレンダリング)",

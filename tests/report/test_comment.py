@@ -172,6 +172,19 @@ def test_too_small_a_limit_is_a_clear_error() -> None:
         comment_parts(big_run(0.1), marker=MARKER, max_chars=400)
 
 
+def test_max_parts_posts_the_first_parts_and_says_so(big: RunResult, big_parts: list[str]) -> None:
+    hint = "https://github.com/o/r/actions/runs/9#summary"
+    parts = comment_parts(big, marker=MARKER, max_parts=3, summary_hint=hint)
+    assert [parse_marker(p) for p in parts] == [("argocd.example.com", i, 3) for i in (1, 2, 3)]
+    note = f"This report needs {len(big_parts)} comments; only the first 3 are posted."
+    assert note in parts[-1] and f"[Full report]({hint})" in parts[-1]
+    for part in parts:
+        assert LIMIT * 0.9 < len(part.encode()) <= LIMIT  # filled, not evened out
+        check_structure(part, hidden=("DIFFLINE",))
+    (one,) = comment_parts(small_run(), marker=MARKER, max_parts=1)
+    assert "only the first" not in one
+
+
 def test_the_summary_hint_links_the_full_report() -> None:
     url = "https://github.com/o/r/actions/runs/9#summary"
     (part,) = comment_parts(small_run(), marker=MARKER, summary_hint=url)
