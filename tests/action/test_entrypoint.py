@@ -17,13 +17,10 @@ from typing import Any
 
 import pytest
 import responses
-from github import Github
 from requests import PreparedRequest
 
 from argodiff.cli import cli, main
 from argodiff.command import run
-from argodiff.publish.github import StickyComment
-from argodiff.report.comment import marker_for
 from tests.action.files import ACTION, DOCKERFILE, load_yaml, workflow
 from tests.conftest import GitOpsRepo
 from tests.fixture_repo import REPO_URL
@@ -39,21 +36,6 @@ Reply = tuple[int, dict[str, str], str]
 
 pytestmark = pytest.mark.skipif(
     "pr" not in cli.commands, reason="this build of argodiff has no `pr` command yet"
-)
-
-
-def _comment_marker_bug() -> bool:
-    """Whether StickyComment refuses parts marked for the instance pr.py gives it (it passed
-    marker_for(), with its closing ` -->`, as a prefix that must stop before it)."""
-    sticky = StickyComment(Github(), REPOSITORY, NUMBER, instance_marker=marker_for("lolice"))
-    return not sticky.is_ours("<!-- argodiff:lolice part=1/1 -->\nreport")
-
-
-# Once the bug is fixed these run as ordinary tests.
-COMMENT_MARKER_BUG = pytest.mark.xfail(
-    _comment_marker_bug(),
-    strict=False,
-    reason="StickyComment refuses the parts pr.py builds, so no comment is posted",
 )
 
 
@@ -321,7 +303,6 @@ def diff_workflow_inputs(
     )
 
 
-@COMMENT_MARKER_BUG
 def test_pull_request_run_comments_and_sets_outputs(
     runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:
@@ -352,7 +333,6 @@ def test_pull_request_run_comments_and_sets_outputs(
         assert secret not in body
 
 
-@COMMENT_MARKER_BUG
 def test_without_a_server_it_says_so_and_compares_offline(
     runner: Runner, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:
@@ -381,7 +361,6 @@ def test_without_a_server_and_no_fallback_it_fails_clearly(
     assert github.posted == []
 
 
-@COMMENT_MARKER_BUG
 def test_workflow_dispatch_diffs_the_named_apps_and_comments_on_the_given_pr(
     runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:
@@ -459,7 +438,6 @@ def test_report_workflow_accepts_only_a_plain_pr_number(
         assert parse_outputs(output.read_text()) == {"number": accepted}
 
 
-@COMMENT_MARKER_BUG
 def test_fork_report_step_posts_the_artifact_results(
     runner: Runner, github: GitHubApi, gitops_repo: GitOpsRepo, tmp_path: Path
 ) -> None:
@@ -499,7 +477,6 @@ def test_fork_report_step_posts_the_artifact_results(
     assert GITHUB_TOKEN not in body
 
 
-@COMMENT_MARKER_BUG
 def test_presentation_inputs_reach_the_comment(
     runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:
