@@ -2,7 +2,7 @@
 diff or reports the app's documented error, never a traceback, and the other apps' diffs are
 still delivered (exit code 2 when one app failed).
 
-One CLI run per endpoint covers every fault at once: each fault hits its own app."""
+One CLI run covers the whole matrix at once: each (endpoint, fault) pair hits its own app."""
 
 from __future__ import annotations
 
@@ -82,7 +82,13 @@ CASES = {
     ),
 }
 HEALTHY = "healthy"
-APPS = [HEALTHY, *(f"f-{case}" for case in CASES)]
+
+
+def app_for(route: str, case: str) -> str:
+    return f"{route}-{case}"
+
+
+APPS = [HEALTHY, *(app_for(route, case) for route in ENDPOINTS for case in CASES)]
 
 
 def _files(value: str) -> dict[str, str]:
@@ -111,7 +117,7 @@ class Matrix:
                 "--request-timeout",
                 TIMEOUT,
                 "--concurrency",
-                str(len(APPS)),
+                "64",
                 "--cf-access-client-id",
                 "id.access",
                 "--cf-access-client-secret",
@@ -136,21 +142,19 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @dataclass
 class FailingRun:
     run: CliRun
-    faults: dict[str, Fault]
+    faults: dict[tuple[str, str], Fault]
 
 
 @pytest.fixture(scope="module")
-def failing_runs(matrix: Matrix) -> dict[str, FailingRun]:
-    """Per endpoint: one run where every fault app fails there, each fault every time."""
-    runs = {}
-    for route in ENDPOINTS:
-        matrix.sim.reset()
-        faults = {
-            case: matrix.sim.fault(route=route, app=f"f-{case}", **spec.fault)
-            for case, spec in CASES.items()
-        }
-        runs[route] = FailingRun(matrix.run(), faults)
-    return runs
+def failing(matrix: Matrix) -> FailingRun:
+    """One run where every fault app fails at its endpoint, every time it asks."""
+    matrix.sim.reset()
+    faults = {
+        (route, case): matrix.sim.fault(route=route, app=app_for(route, case), **spec.fault)
+        for route in ENDPOINTS
+        for case, spec in CASES.items()
+    }
+    return FailingRun(matrix.run(), faults)
 
 
 def _params() -> list[Any]:
@@ -172,11 +176,9 @@ def _params() -> list[Any]:
 
 
 @pytest.mark.parametrize(("route", "case"), _params())
-def test_fault_ends_in_the_documented_error(
-    failing_runs: dict[str, FailingRun], route: str, case: str
-) -> None:
-    app = f"f-{case}"
-    result = failing_runs[route].run.app(app)
+def test_fault_ends_in_the_documented_error(failing: FailingRun, route: str, case: str) -> None:
+    app = app_for(route, case)
+    result = failing.run.app(app)
     assert result["status"] == "error"
     expected = CASES[case].expected.format(app=app, path=ENDPOINTS[route].format(app=app))
     if route == "manifests" and case == "error-500":
@@ -184,11 +186,8 @@ def test_fault_ends_in_the_documented_error(
     assert expected in result["error"]
 
 
-@pytest.mark.parametrize("route", ENDPOINTS)
-def test_the_other_apps_are_still_delivered(
-    failing_runs: dict[str, FailingRun], route: str
-) -> None:
-    run = failing_runs[route].run
+def test_the_other_apps_are_still_delivered(failing: FailingRun) -> None:
+    run = failing.run
     assert run.code == 2
     assert run.app(HEALTHY)["status"] == "changed"
     assert run.changes(HEALTHY) == {("modified", "ConfigMap", HEALTHY)}
@@ -197,29 +196,30 @@ def test_the_other_apps_are_still_delivered(
         assert secret not in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("route", ENDPOINTS)
-def test_only_what_may_succeed_is_retried(failing_runs: dict[str, FailingRun], route: str) -> None:
+def test_only_what_may_succeed_is_retried(failing: FailingRun) -> None:
     """Timeouts, resets and proxy errors are tried again; Argo CD's own answers and broken
     bodies, which would be the same the next time, are not."""
-    hits = {case: fault.hits for case, fault in failing_runs[route].faults.items()}
-    assert {case for case, n in hits.items() if n > 1} == {
-        case for case, spec in CASES.items() if spec.retried
-    }, hits
+    hits = {key: fault.hits for key, fault in failing.faults.items()}
     assert all(n >= 1 for n in hits.values()), hits
+    assert {key for key, n in hits.items() if n > 1} == {
+        (route, case) for route in ENDPOINTS for case, spec in CASES.items() if spec.retried
+    }, hits
 
 
-@pytest.mark.parametrize("route", ENDPOINTS)
-def test_a_fault_that_clears_is_retried_into_a_diff(matrix: Matrix, route: str) -> None:
+def test_a_fault_that_clears_is_retried_into_a_diff(matrix: Matrix) -> None:
     matrix.sim.reset()
     faults = {
-        case: matrix.sim.fault(route=route, app=f"f-{case}", times=1, **spec.fault)
+        (route, case): matrix.sim.fault(
+            route=route, app=app_for(route, case), times=1, **spec.fault
+        )
+        for route in ENDPOINTS
         for case, spec in CASES.items()
         if spec.retried
     }
     run = matrix.run()
     assert run.code == 1, run.stderr
-    for case, fault in faults.items():
-        app = f"f-{case}"
+    for (route, case), fault in faults.items():
+        app = app_for(route, case)
         assert fault.hits == 1
         assert run.app(app)["status"] == "changed", run.app(app)["error"]
         assert run.changes(app) == {("modified", "ConfigMap", app)}
