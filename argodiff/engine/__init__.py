@@ -13,7 +13,7 @@ from typing import Any
 
 from argodiff.engine import ignore, merge, normalize, secrets
 from argodiff.engine.defaults import apply_defaults
-from argodiff.engine.kinds import is_builtin, is_core
+from argodiff.engine.kinds import annotations_of, is_builtin, is_core
 from argodiff.engine.pairing import Pair, pair_objects
 from argodiff.engine.paths import changed_paths
 from argodiff.engine.render_diff import render
@@ -41,7 +41,7 @@ def _prepare(obj: Manifest, rules: list[Any], typed: bool) -> Manifest:
 
 def _last_applied(live: Manifest, rules: list[Any]) -> Manifest | None:
     """The last-applied-configuration as `orig` (Normalize'd, not remarshalled), if valid JSON."""
-    text = ((live.get("metadata") or {}).get("annotations") or {}).get(secrets.LAST_APPLIED)
+    text = annotations_of(live).get(secrets.LAST_APPLIED)
     try:
         orig = json.loads(text) if isinstance(text, str) else None
     except ValueError:

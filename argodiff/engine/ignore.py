@@ -148,7 +148,7 @@ def ignore_managed_fields(
     managers = {m for rule in rules for m in rule.managed_fields_managers}
     entries = (live.get("metadata") or {}).get("managedFields") if managers else None
     for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict) or entry.get("manager") not in managers:
+        if not isinstance(entry, dict) or str(entry.get("manager")) not in managers:
             continue
         for path in _owned_leaves(entry.get("fieldsV1")):
             if _get(live, path) != _get(target, path):

@@ -99,14 +99,19 @@ def _clone(obj: object, index: int, side: str, app: Application) -> Manifest:
     except (TypeError, ValueError) as exc:
         raise AppError(f"{where} is not JSON data: {exc}", app=app.name, file=app.file) from None
     meta = copy.get("metadata")
-    if not copy.get("kind") or not copy.get("apiVersion") or not isinstance(meta, dict):
-        raise AppError(f"{where} has no apiVersion, kind or metadata", app=app.name, file=app.file)
-    if not meta.get("name"):
-        if not meta.get("generateName"):
-            raise AppError(
-                f"{where} ({copy['kind']}) has no metadata.name", app=app.name, file=app.file
-            )
-        meta["name"] = f"{meta['generateName']}{index}"
+    for field in ("apiVersion", "kind"):
+        if not copy.get(field) or not isinstance(copy[field], str):
+            raise AppError(f"{where} has no {field}", app=app.name, file=app.file)
+    what = f"{where} ({copy['kind']})"
+    if not isinstance(meta, dict):
+        raise AppError(f"{what} has no metadata mapping", app=app.name, file=app.file)
+    name, generate = meta.get("name"), meta.get("generateName")
+    if not name or not isinstance(name, str):
+        if not generate or not isinstance(generate, str):
+            raise AppError(f"{what} has no metadata.name", app=app.name, file=app.file)
+        meta["name"] = f"{generate}{index}"
+    if not isinstance(meta.get("namespace") or "", str):
+        raise AppError(f"{what} has a namespace that is not a string", app=app.name, file=app.file)
     return copy
 
 

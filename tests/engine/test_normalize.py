@@ -127,3 +127,27 @@ def test_secret_string_data_compares_as_base64_data() -> None:
     assert _diff(o.secret(), o.live_secret()) == []
     [result] = _diff(o.secret("another-password"), o.live_secret())
     assert result.notes == ["data.password: value changed (hidden)"]
+
+
+def _rollout(cpu: str) -> Manifest:
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout",
+        "metadata": {"name": "web", "namespace": o.NS},
+        "spec": {
+            "template": {
+                "spec": {
+                    "containers": [{"name": "app", "resources": {"limits": {"cpu": cpu}}}],
+                    "tolerations": [],
+                }
+            }
+        },
+    }
+
+
+def test_rollout_pod_templates_are_normalized_like_pod_specs() -> None:
+    live = o.as_live(_rollout("500m"))
+    del live["spec"]["template"]["spec"]["tolerations"]
+    assert _diff(_rollout("0.5"), live) == []
+    [result] = _diff(_rollout("0.6"), live)
+    assert result.paths == ["spec.template.spec.containers[name=app].resources.limits.cpu"]
