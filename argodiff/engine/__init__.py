@@ -31,9 +31,10 @@ from argodiff.model import (
 __all__ = ["diff_app"]
 
 
-def _prepare(obj: Manifest, rules: list[Any], typed: bool) -> Manifest:
-    """remarshal (typed kinds only) then Normalize, including the ignore rules (step 2.1–2.2)."""
-    if typed:
+def _prepare(obj: Manifest, rules: list[Any], remarshal: bool = True) -> Manifest:
+    """remarshal then Normalize, including the ignore rules (step 2.1–2.2). The last-applied
+    original is normalized without remarshal, as in gitops-engine."""
+    if remarshal:
         normalize.remarshal(obj)
     normalize.normalize(obj)
     return ignore.apply_rules(obj, rules) if rules else obj
@@ -46,7 +47,7 @@ def _last_applied(live: Manifest, rules: list[Any]) -> Manifest | None:
         orig = json.loads(text) if isinstance(text, str) else None
     except ValueError:
         return None
-    return _prepare(orig, rules, typed=False) if isinstance(orig, dict) else None
+    return _prepare(orig, rules, remarshal=False) if isinstance(orig, dict) else None
 
 
 def _for_merge(obj: Manifest) -> Manifest:
@@ -84,13 +85,12 @@ def _diff_pair(pair: Pair, app: Application, settings: ArgoSettings) -> Resource
     any_side = live if live is not None else target
     assert any_side is not None
     rules = ignore.matching_rules(any_side, app, settings)
-    typed = is_builtin(any_side)
     if live is not None and target is not None:
         normalize_tracking(live, target, settings)
         live, target = ignore.ignore_managed_fields(live, target, rules)
     orig = _last_applied(live, rules) if live is not None and target is not None else None
-    live = _prepare(live, rules, typed) if live is not None else None
-    target = _prepare(target, rules, typed) if target is not None else None
+    live = _prepare(live, rules) if live is not None else None
+    target = _prepare(target, rules) if target is not None else None
     secret = is_core(any_side, "Secret")
     masked = secret and (secrets.is_masked(live) or secrets.is_masked(target))
     if live is not None and target is not None:
