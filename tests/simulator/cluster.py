@@ -83,6 +83,7 @@ class Cluster:
         self._renders: dict[tuple[str, ...], list[Obj] | str] = {}
         self._drift: dict[str, _Drift] = {}
         self._apps: dict[str, SimApp] | None = None
+        self._apps_lock = threading.Lock()
         self.discovery_errors: list[str] = []
 
     def close(self) -> None:
@@ -106,6 +107,10 @@ class Cluster:
     # --- applications ----------------------------------------------------------------------
 
     def apps(self) -> dict[str, SimApp]:
+        with self._apps_lock:
+            return self._discover()
+
+    def _discover(self) -> dict[str, SimApp]:
         if self._apps is None:
             tree = self.worktree(self.synced)
             found = discover_applications(tree, self.apps_dir)
@@ -134,9 +139,12 @@ class Cluster:
         revision: str = "",
         revisions: list[str] | None = None,
         positions: list[int] | None = None,
+        *,
+        no_cache: bool = False,
     ) -> list[Obj]:
         """GetManifests: `revision` overrides a single source; a multi-source app takes
-        `revisions[i]` for source `positions[i]` (1-based) and ignores `revision`."""
+        `revisions[i]` for source `positions[i]` (1-based) and ignores `revision`; `no_cache`
+        renders again instead of answering from the cache (a hard refresh)."""
         model = app.model
         shas = [self.synced] * len(model.sources)
         if model.multi_source:
@@ -148,14 +156,16 @@ class Cluster:
             shas = [self.resolve(revision)]
         objs: list[Obj] = []
         for sha, group in _group_sources(model, shas):
-            objs += self._render(dataclasses.replace(model, sources=group), sha)
+            objs += self._render(dataclasses.replace(model, sources=group), sha, no_cache)
         return objs
 
-    def _render(self, model: Application, sha: str) -> list[Obj]:
+    def _render(self, model: Application, sha: str, no_cache: bool = False) -> list[Obj]:
         key = (sha, model.name, *(f"{s.repo_url}|{s.path}|{s.chart}" for s in model.sources))
         with self._lock:
             lock = self._render_locks.setdefault(key, threading.Lock())
         with lock:
+            if no_cache:
+                self._renders.pop(key, None)
             cached = self._renders.get(key)
             if isinstance(cached, str):
                 # Argo CD caches generation errors and says so on the next request.

@@ -6,6 +6,7 @@ import re
 import select
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -318,7 +319,13 @@ class Simulator:
         if len(revisions) < len(positions):
             # Argo CD indexes revisions[i] for each position and panics when short.
             raise ManifestFailure("runtime error: index out of range")
-        objs = self.cluster.manifests(app, _one(query, "revision"), revisions, positions)
+        objs = self.cluster.manifests(
+            app,
+            _one(query, "revision"),
+            revisions,
+            positions,
+            no_cache=_one(query, "noCache") == "true",
+        )
         return [go_json(o) for o in self.cluster.masked_manifests(objs)]
 
     def stopping(self) -> threading.Event:
@@ -379,10 +386,8 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Broken connections are the point of several faults; anything else is recorded so
         # a test can assert the simulator itself did not fail.
-        import sys
-
         exc = sys.exc_info()[1]
-        if not isinstance(exc, ConnectionError | OSError):
+        if not isinstance(exc, OSError):
             self.sim.server_errors.append(repr(exc))
 
 
@@ -409,6 +414,9 @@ class _Handler(BaseHTTPRequestHandler):
         sim.busy(+1)
         try:
             self._respond(sim, route, app, query, headers)
+        except OSError:
+            # The client went away (it timed out, or a fault broke the connection).
+            self.close_connection = True
         except Exception as exc:
             sim.server_errors.append(f"{route} {app}: {exc!r}")
             self._send(Responder.json(500, argo.error_body(f"simulator bug: {exc}", 13)))

@@ -188,6 +188,11 @@ def test_render_failures_are_reported_then_cached(sim: Simulator, gitops_repo: G
         "rpc error: code = Unknown desc = Manifest generation error (cached): "
     )
     assert len(manifests(sim, "db", revision=broken)) == 2
+    # noCache (a hard refresh) makes the repo-server try again.
+    hard = get(sim, "/api/v1/applications/web/manifests", revision=broken, noCache="true")
+    assert hard.json()["error"].startswith(
+        "rpc error: code = Unknown desc = Manifest generation error: "
+    )
 
 
 def test_live_state_looks_like_a_cluster(sim: Simulator) -> None:
