@@ -48,7 +48,7 @@ def changed_paths(kind: str, live: Any, predicted: Any) -> list[str]:
         if a == b:
             return
         if isinstance(a, dict) and isinstance(b, dict):
-            for key in sorted(a.keys() | b.keys()):
+            for key in sorted(a.keys() | b.keys(), key=str):
                 sub = _field(path, str(key))
                 if key in a and key in b:
                     walk(a[key], b[key], sub, (*fields, str(key)))

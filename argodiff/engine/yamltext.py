@@ -141,7 +141,11 @@ class _Emitter:
         start = len(out)
         pad = " " * col
         if isinstance(node, dict):
-            for name in sorted(node):
+            try:
+                names = sorted(node)
+            except TypeError:  # keys of mixed types (YAML `1:` next to `a:`): PyYAML decides
+                raise _Unsupported from None
+            for name in names:
                 value = node[name]
                 kind = type(value)
                 if kind is str:
