@@ -168,5 +168,6 @@ def test_integer_keys_from_yaml_render_like_the_project_dump() -> None:
     live = {"apiVersion": "example.com/v1", "kind": "Values", "data": {1: "one", "b": "bee"}}
     predicted = {**live, "data": {1: "uno", "b": "bee"}}
     before, after, _ = yaml_line_pair(live, predicted)
+    assert "\n".join(before) + "\n" == dump(live)
     assert "\n".join(after) + "\n" == dump(predicted)
     assert changed_paths("Values", live, predicted) == ["data.1"]
