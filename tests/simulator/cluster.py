@@ -89,6 +89,12 @@ class Cluster:
     def close(self) -> None:
         self._stack.close()
 
+    def set_tracking(self, tracking: Tracking) -> None:
+        """Change how renders are stamped; what was rendered before is forgotten."""
+        with self._lock:
+            self.tracking = tracking
+            self._renders.clear()
+
     # --- git -------------------------------------------------------------------------------
 
     def resolve(self, revision: str) -> str:

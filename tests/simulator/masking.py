@@ -66,10 +66,15 @@ def hide(target: Obj | None, live: Obj | None) -> tuple[Obj | None, Obj | None]:
             if value not in masks:
                 masks[value] = "+" * (FIRST_MASK + MASK_STEP * len(masks))
             data[key] = masks[value]
-    # The last-applied annotation is re-serialized from its masked copy.
+    # The last-applied annotation is re-serialized from its masked copy; one that is not JSON
+    # is masked whole.
     for obj, applied in ((target, objs[2]), (live, objs[3])):
-        if obj is not None and applied is not None:
-            obj["metadata"]["annotations"][LAST_APPLIED] = json.dumps(
-                applied, sort_keys=True, separators=(",", ":")
-            )
+        annotations = ((obj or {}).get("metadata") or {}).get("annotations") or {}
+        if LAST_APPLIED not in annotations:
+            continue
+        annotations[LAST_APPLIED] = (
+            "+" * FIRST_MASK
+            if applied is None
+            else json.dumps(applied, sort_keys=True, separators=(",", ":"))
+        )
     return target, live

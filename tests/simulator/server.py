@@ -160,11 +160,27 @@ class Simulator:
         self.settings.overrides[key] = override
         self.cluster.ignore_rules = self.settings.ignore_rules()
 
+    def set_tracking(
+        self, method: str, label_key: str = "app.kubernetes.io/instance", installation_id: str = ""
+    ) -> None:
+        """Argo CD's `application.resourceTrackingMethod` (`annotation`, `label`,
+        `annotation+label`), app label key and installation id: settings and renders follow."""
+        self.settings.tracking_method = method
+        self.settings.app_label_key = label_key
+        self.settings.installation_id = installation_id
+        self.cluster.set_tracking(Tracking(method, label_key, installation_id))
+
     def reset(self) -> None:
-        """Forget faults, denials, latency and the request log (between tests), once the
-        requests still in flight (a hang the client gave up on) have ended."""
+        """Back to a synced cluster and default settings with no faults, denials, latency or
+        log (between tests), once the requests still in flight (a hang the client gave up
+        on) have ended."""
         with self._idle:
             self._idle.wait_for(lambda: self._inflight == 0, timeout=MAX_HANG)
+        if self.settings != argo.Settings():
+            self.settings = argo.Settings()
+            self.cluster.set_tracking(Tracking())
+            self.cluster.ignore_rules = self.settings.ignore_rules()
+        self.cluster.apply_mode.clear()
         self.faults.clear()
         self.denied.clear()
         self.latency = self.render_delay = 0.0

@@ -215,3 +215,13 @@ def test_three_way_prediction_removes_what_git_dropped() -> None:
     predicted = json.loads(item["predictedLiveState"])
     assert item["modified"] is True
     assert "annotations" not in predicted["spec"]["template"]["metadata"]
+
+
+def test_last_applied_that_is_not_json_is_masked_whole() -> None:
+    live = secret(k="dmFsdWU=")
+    live["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration": "{oops"}
+    _, masked = hide(None, live)
+    assert masked is not None
+    assert masked["metadata"]["annotations"] == {
+        "kubectl.kubernetes.io/last-applied-configuration": "++++++++"
+    }

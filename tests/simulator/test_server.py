@@ -14,7 +14,7 @@ import requests
 
 from tests.conftest import GitOpsRepo
 from tests.fixture_repo import GitRepo
-from tests.simulator import DEFAULT_TOKEN, Access, FaultKind, Simulator
+from tests.simulator import DEFAULT_TOKEN, Access, FaultKind, Override, Simulator
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
 PASSWORD = "s3cr3t-value"
@@ -218,10 +218,7 @@ def test_live_state_looks_like_a_cluster(sim: Simulator) -> None:
 
 def test_server_side_applied_apps_have_no_last_applied(sim: Simulator) -> None:
     sim.cluster.apply_mode["web"] = "server"
-    try:
-        live = json.loads(items(sim, "web")["Deployment/web"]["liveState"])
-    finally:
-        del sim.cluster.apply_mode["web"]
+    live = json.loads(items(sim, "web")["Deployment/web"]["liveState"])
     assert "kubectl.kubernetes.io/last-applied-configuration" not in live["metadata"]["annotations"]
 
 
@@ -438,3 +435,24 @@ def test_multi_source_revisions(tmp_path: Path) -> None:
         assert status["sync"]["revisions"] == [first, first]
         assert status["sourceTypes"] == ["Directory", "Directory"]
         assert multi.server_errors == []
+
+
+def test_label_tracking_and_resource_overrides(sim: Simulator) -> None:
+    """Settings changes reach renders and live state; the next test's reset() undoes them."""
+    sim.set_tracking("label", label_key="argocd.argoproj.io/instance")
+    sim.override("apps/Deployment", Override(json_pointers=("/spec/replicas",)))
+    settings = get(sim, "/api/v1/settings").json()
+    deploy = next(m for m in manifests(sim, "web") if m["kind"] == "Deployment")
+    web = items(sim, "web")
+    assert (settings["trackingMethod"], settings["appLabelKey"]) == (
+        "label",
+        "argocd.argoproj.io/instance",
+    )
+    assert settings["resourceOverrides"]["apps/Deployment"]["ignoreDifferences"] == (
+        "jqPathExpressions: null\njsonPointers:\n- /spec/replicas\nmanagedFieldsManagers: null\n"
+    )
+    assert deploy["metadata"]["labels"] == {"argocd.argoproj.io/instance": "web"}
+    assert "annotations" not in deploy["metadata"]
+    normalized = json.loads(web["Deployment/web"]["normalizedLiveState"])
+    assert "replicas" not in normalized["spec"]
+    assert json.loads(web["Deployment/web"]["liveState"])["spec"]["replicas"] == 2

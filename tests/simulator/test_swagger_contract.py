@@ -36,7 +36,7 @@ QUERY_READ = {
     "applications": {"project", "projects", "appNamespace", "name", "repo", "selector"},
     "application": {"project", "projects", "appNamespace"},
     "managed-resources": {"appNamespace", "project", "group", "kind", "namespace", "name"},
-    "manifests": {"appNamespace", "project", "revision", "revisions", "sourcePositions"},
+    "manifests": {"appNamespace", "project", "revision", "revisions", "sourcePositions", "noCache"},
 }
 
 
