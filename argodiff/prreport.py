@@ -120,10 +120,16 @@ def write_summary(
     actions.append_summary(redactor.scrub(text + (f"\n\n_{note}_\n" if note else "")))
 
 
-def set_outputs(run: RunResult, actions: Actions, results_path: Path) -> None:
+def set_outputs(run: RunResult, actions: Actions, results_path: Path, workspace: Path) -> None:
+    """`results-file` is relative to the workspace when it lies inside it: the container sees
+    the workspace at /github/workspace, later steps at their own working directory."""
     changed = [a.name for a in run.apps if a.status is AppStatus.CHANGED]
     errors = [a.name for a in run.apps if a.status is AppStatus.ERROR or a.error]
     actions.set_output("has-diff", "true" if changed else "false")
     actions.set_output("changed-apps", json.dumps(changed))
     actions.set_output("error-apps", json.dumps(errors))
-    actions.set_output("results-file", str(results_path))
+    try:
+        shown = str(results_path.resolve().relative_to(workspace.resolve()))
+    except ValueError:
+        shown = str(results_path)
+    actions.set_output("results-file", shown)

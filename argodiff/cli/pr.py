@@ -186,7 +186,7 @@ def pr_command(**params: Any) -> int:
         run_url=ctx.run_url,
         note=note,
     )
-    set_outputs(run, actions, results_path)
+    set_outputs(run, actions, results_path, workspace)
     failed = results.exit_status(run) is ExitStatus.ERROR
     return int(ExitStatus.ERROR if failed and params["fail_on_error"] else ExitStatus.NO_DIFF)
 

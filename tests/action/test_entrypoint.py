@@ -155,7 +155,9 @@ class Runner:
         code = exit_info.value.code
         captured = self.capsys.readouterr()
         outputs = parse_outputs((self.home / "output").read_text(encoding="utf-8"))
-        results_path = Path(outputs["results-file"]) if "results-file" in outputs else None
+        results_path = (
+            self.workspace / outputs["results-file"] if "results-file" in outputs else None
+        )
         results = (
             json.loads(results_path.read_text(encoding="utf-8"))
             if results_path and results_path.is_file()
@@ -314,7 +316,7 @@ def test_pull_request_run_comments_and_sets_outputs(
     assert step.outputs["has-diff"] == "true"
     assert json.loads(step.outputs["changed-apps"]) == ["web"]
     assert json.loads(step.outputs["error-apps"]) == []
-    assert Path(step.outputs["results-file"]) == runner.workspace / "argodiff-results.json"
+    assert step.outputs["results-file"] == "argodiff-results.json"
     assert step.results is not None
     assert [a["name"] for a in step.results["apps"]] == ["web"]
 
@@ -447,7 +449,7 @@ def test_fork_report_step_posts_the_artifact_results(
     )
     rendered = runner.run()
     assert rendered.exit_code == 0, rendered.log
-    results = Path(rendered.outputs["results-file"])
+    results = runner.workspace / rendered.outputs["results-file"]
 
     step = report_step("Post the comment")
     run_env = {
@@ -492,7 +494,7 @@ def test_presentation_inputs_reach_the_comment(
     step = runner.run()
 
     assert step.exit_code == 0, step.log
-    assert step.outputs["results-file"] == str(runner.workspace / "out" / "diff.json")
+    assert step.outputs["results-file"] == "out/diff.json"
     assert step.results is not None
     (body,) = github.posted
     assert body.startswith("<!-- argodiff:lolice-prod part=1/1 -->")
