@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import GitOpsRepo
 from tests.e2e.cli import run_cli
-from tests.simulator import Simulator
+from tests.simulator import Access, Simulator
 
 pytestmark = pytest.mark.e2e
 
@@ -96,3 +96,34 @@ def test_unknown_revision_is_reported_per_app(sim: Simulator, gitops_repo: GitOp
     assert run.code == 2
     assert run.app("web")["error"].startswith("Argo CD could not generate manifests for web: ")
     assert "Unable to resolve" in run.app("web")["error"]
+
+
+@pytest.mark.parametrize("rejection", ["redirect", "forbidden"])
+def test_through_cloudflare_access(sim: Simulator, gitops_repo: GitOpsRepo, rejection: str) -> None:
+    sim.access = Access("0123abcd.access", "cf-service-token-secret", rejection=rejection)
+    good = ("--cf-access-client-id", "0123abcd.access")
+    run = run_cli(
+        sim,
+        "web",
+        revision=gitops_repo.pr,
+        cwd=gitops_repo.repo.path,
+        extra=(*good, "--cf-access-client-secret", "cf-service-token-secret"),
+    )
+    assert run.code == 1, run.stderr
+    assert run.app("web")["status"] == "changed"
+    assert {r.headers["cf-access-client-id"] for r in sim.log.all()} == {"0123abcd.access"}
+    # A Service Auth policy answers a wrong secret with its 403 page (the fault matrix covers
+    # the login redirect of an identity policy).
+    sim.access = Access("0123abcd.access", "cf-service-token-secret", rejection="forbidden")
+    refused = run_cli(
+        sim,
+        "web",
+        revision=gitops_repo.pr,
+        cwd=gitops_repo.repo.path,
+        extra=(*good, "--cf-access-client-secret", "not-the-cf-secret"),
+    )
+    assert refused.code == 2
+    assert "Cloudflare Access rejected the request" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    for output in (run.stdout + run.stderr, refused.stdout + refused.stderr):
+        assert "cf-service-token-secret" not in output and "not-the-cf-secret" not in output
