@@ -1,0 +1,163 @@
+"""Run argodiff the ways a user does and collect every output it writes.
+
+Runs are in-process (so `responses` answers PyGithub, and the suite stays fast), with output
+captured at the file-descriptor level; the Argo CD simulator is real HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from argodiff.cli import main
+from argodiff.command import run
+from tests.fixture_repo import REPO_URL, GitRepo
+from tests.publish.conftest import NUMBER, FakeGitHub
+from tests.security.canaries import GITHUB_TOKEN
+from tests.security.gitops import REPOSITORY
+
+# Variables a developer's shell might hold that would change what argodiff connects to.
+_CONNECTION_VARS = ("ARGOCD_", "CF_ACCESS_", "GITHUB_", "INPUT_", "RUNNER_")
+
+
+@dataclass(frozen=True)
+class Fixture:
+    repo: GitRepo
+    base: str
+    pr: str
+
+
+@dataclass
+class Outputs:
+    """Everything one run wrote, by name."""
+
+    code: int
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stdout(self) -> str:
+        return self.texts["stdout"]
+
+    @property
+    def stderr(self) -> str:
+        return self.texts["stderr"]
+
+    def json(self, name: str = "stdout") -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.texts[name])
+        return data
+
+    def comments(self) -> list[str]:
+        return [text for name, text in self.texts.items() if name.startswith("comment ")]
+
+
+def checkout(fixture: Fixture, where: Path) -> Path:
+    """A clone at the PR head, origin at the repository's GitHub URL (as actions/checkout)."""
+    run(["git", "clone", "-q", str(fixture.repo.path), str(where)])
+    run(["git", "-C", str(where), "remote", "set-url", "origin", REPO_URL])
+    run(["git", "-C", str(where), "checkout", "-q", "--detach", fixture.pr])
+    return where
+
+
+def pr_event(fixture: Fixture) -> dict[str, Any]:
+    side = {"repo": {"full_name": REPOSITORY, "clone_url": REPO_URL}}
+    pull = {
+        "number": NUMBER,
+        "head": {"sha": fixture.pr, "ref": "rotate", **side},
+        "base": {"sha": fixture.base, "ref": "main", **side},
+    }
+    return {"action": "synchronize", "number": NUMBER, "pull_request": pull}
+
+
+@dataclass
+class Cli:
+    """Runs `argodiff` in-process with a given environment and working directory, collecting
+    stdout and stderr at the file-descriptor level, the files it was told to write, and every
+    comment body sent to the mocked GitHub."""
+
+    home: Path
+    github: FakeGitHub
+    monkeypatch: pytest.MonkeyPatch
+    capfd: pytest.CaptureFixture[str]
+
+    def run(
+        self,
+        argv: list[str],
+        *,
+        cwd: Path,
+        env: dict[str, str] | None = None,
+        files: dict[str, Path] | None = None,
+    ) -> Outputs:
+        mp = self.monkeypatch
+        for key in [k for k in os.environ if k.startswith(_CONNECTION_VARS)]:
+            mp.delenv(key)
+        # No waiting between retries: the error paths retry, and time is not what they check.
+        base = {"ARGODIFF_RETRY_BACKOFF": "0", "NO_COLOR": "1", "HOME": str(self.home)}
+        for key, value in (base | (env or {})).items():
+            mp.setenv(key, value)
+        mp.chdir(cwd)
+        mp.setattr(sys, "argv", ["argodiff", *argv])
+        self.capfd.readouterr()
+        seen = len(self.github.rsps.calls)
+        crash = ""
+        try:
+            main()
+            code: int | str | None = 0
+        except SystemExit as exit_info:
+            code = exit_info.code
+        except Exception:
+            crash, code = traceback.format_exc(), 1
+        captured = self.capfd.readouterr()
+        texts = {"stdout": captured.out, "stderr": captured.err + crash}
+        texts |= {name: path.read_text(encoding="utf-8") for name, path in (files or {}).items()}
+        for n, call in enumerate(list(self.github.rsps.calls)[seen:]):
+            request = call.request
+            if request.method in ("POST", "PATCH") and request.body:
+                body = json.loads(request.body)["body"]
+                texts[f"comment {n} ({request.method} {request.url})"] = body
+        return Outputs(code if isinstance(code, int) else 1, texts)
+
+
+@dataclass
+class PrJob:
+    """`argodiff pr` (or `report --post`) as a workflow step runs it: the action inputs as
+    INPUT_* variables (hyphens kept), the GITHUB_* variables and file commands, the workspace
+    as working directory."""
+
+    fixture: Fixture
+    workspace: Path
+    cli: Cli
+
+    def run(self, argv: list[str], inputs: dict[str, str] | None = None) -> Outputs:
+        home = self.cli.home
+        event = home / "event.json"
+        event.write_text(json.dumps(pr_event(self.fixture)), encoding="utf-8")
+        files = {"step summary": home / "summary", "step outputs": home / "output"}
+        for path in files.values():
+            path.write_text("", encoding="utf-8")
+        results = self.workspace / "argodiff-results.json"
+        results.unlink(missing_ok=True)
+        env = {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_REPOSITORY": REPOSITORY,
+            "GITHUB_RUN_ID": "4242",
+            "GITHUB_SHA": self.fixture.pr,
+            "GITHUB_WORKSPACE": str(self.workspace),
+            "GITHUB_OUTPUT": str(files["step outputs"]),
+            "GITHUB_STEP_SUMMARY": str(files["step summary"]),
+            "INPUT_GITHUB-TOKEN": GITHUB_TOKEN,
+            "INPUT_INSTANCE": "lolice",
+        }
+        env |= {f"INPUT_{name.upper()}": value for name, value in (inputs or {}).items()}
+        out = self.cli.run(argv, cwd=self.workspace, env=env, files=files)
+        if results.is_file():
+            out.texts["results file"] = results.read_text(encoding="utf-8")
+        return out
