@@ -35,6 +35,8 @@ class CommentTarget:
     number: int
     instance: str
     max_chars: int
+    max_parts: int = 0
+    """At most this many comments (0: no limit); the last says where the full report is."""
     lang: str = "en"
     head_sha: str = ""
     pinned_head: bool = False
@@ -77,6 +79,8 @@ def post_comment(
                 lang=target.lang,
                 head_sha=target.head_sha,
                 run_url=target.run_url,
+                summary_hint=target.run_url,
+                max_parts=target.max_parts,
             )
         ]
         if dry_run is not None:

@@ -87,6 +87,14 @@ def _env(name: str, *more: str) -> list[str]:
     help="Longest comment part, in characters and UTF-8 bytes.",
 )
 @click.option(
+    "--max-comments",
+    type=click.IntRange(min=0, max=100),
+    envvar=_env("max-comments"),
+    default=10,
+    show_default=True,
+    help="Most comments a report may take (0: no limit); the rest is in the job summary.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
     envvar=_env("lang"),
@@ -168,6 +176,7 @@ def pr_command(**params: Any) -> int:
             number=req.pr_number,
             instance=params["instance"] or _instance(conn),
             max_chars=params["max_comment_chars"],
+            max_parts=params["max_comments"],
             lang=params["lang"],
             head_sha=req.head_sha,
             pinned_head=req.pinned_head,

@@ -47,6 +47,13 @@ from argodiff.redact import Redactor
     default=65_000,
     show_default=True,
 )
+@click.option(
+    "--max-comments",
+    type=click.IntRange(min=0, max=100),
+    default=10,
+    show_default=True,
+    help="Most comments the report may take (0: no limit).",
+)
 @click.option("--head-sha", default="", help="Post only while the PR head is still this commit.")
 @handle_errors
 def report_command(**params: Any) -> int:
@@ -73,6 +80,7 @@ def report_command(**params: Any) -> int:
         number=number,
         instance=params["instance"] or urlparse(run.server).hostname or "argocd",
         max_chars=params["max_comment_chars"],
+        max_parts=params["max_comments"],
         lang=params["lang"],
         head_sha=params["head_sha"],
         pinned_head=bool(params["head_sha"]),

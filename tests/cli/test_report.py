@@ -77,3 +77,29 @@ def test_a_file_that_is_not_results_is_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(bad)])
     assert result.exit_code == 2
     assert "shard.json: not an argodiff results file" in result.output
+
+
+def test_post_keeps_to_max_comments(tmp_path: Path) -> None:
+    runs = []
+    for i in range(6):
+        key = ResourceKey("", "ConfigMap", "big", f"cm-{i}")
+        lines = "".join(f"+  key-{j}: {'x' * 60}\n" for j in range(200))
+        diff = f"{key.header()}\n--- live\n+++ predicted\n{lines}"
+        app = AppResult(
+            name=f"app-{i}",
+            status=AppStatus.CHANGED,
+            resources=[ResourceDiff(key, Change.ADDED, diff)],
+        )
+        runs.append(RunResult(mode="revision", server="https://argocd.example.com", apps=[app]))
+    path = tmp_path / "big.json"
+    path.write_text(results.dumps(results.merge(runs)))
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPO}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake = FakeGitHub(rsps)
+        fake.register()
+        args = ["report", str(path), "--post", "--pr", str(NUMBER), "--max-comment-chars", "20000"]
+        result = CliRunner().invoke(cli, [*args, "--max-comments", "2"], env=env)
+    assert result.exit_code == 1, result.output
+    bodies = fake.bodies()
+    assert len(bodies) == 2
+    assert all(len(b) <= 20000 for b in bodies)
