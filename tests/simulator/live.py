@@ -165,29 +165,80 @@ def normalize(obj: Obj, rules: list[IgnoreRule]) -> Obj:
     return out
 
 
-def _three_way_patch(orig: Any, target: Any) -> Any:
-    """A merge patch that sets `target` and deletes what `orig` (last applied) had and
-    `target` dropped."""
-    if not isinstance(target, dict):
-        return copy.deepcopy(target)
-    patch = {
-        k: _three_way_patch((orig or {}).get(k) if isinstance(orig, dict) else None, v)
-        for k, v in target.items()
+# Strategic-merge keys of the built-in list fields (the k8s Go types' patchMergeKey tags).
+MERGE_KEYS = {
+    "containers": "name",
+    "initContainers": "name",
+    "ephemeralContainers": "name",
+    "volumes": "name",
+    "env": "name",
+    "imagePullSecrets": "name",
+    "volumeMounts": "mountPath",
+    "volumeDevices": "devicePath",
+    "hostAliases": "ip",
+    "topologySpreadConstraints": "topologyKey",
+}
+BUILT_IN_GROUPS = frozenset(
+    {
+        "",
+        "apps",
+        "batch",
+        "policy",
+        "autoscaling",
+        "networking.k8s.io",
+        "rbac.authorization.k8s.io",
+        "storage.k8s.io",
+        "scheduling.k8s.io",
+        "admissionregistration.k8s.io",
+        "coordination.k8s.io",
+        "discovery.k8s.io",
     }
-    if isinstance(orig, dict):
-        patch.update({k: None for k in orig if k not in target})
-    return patch
+)
+
+
+def _merge_key(field_name: str, items: list[Any]) -> str | None:
+    if field_name == "ports":
+        # Container ports merge on containerPort, Service ports on port.
+        return "containerPort" if any("containerPort" in i for i in items) else "port"
+    return MERGE_KEYS.get(field_name)
+
+
+def _apply(live: Any, target: Any, orig: Any, field_name: str, strategic: bool) -> Any:
+    """Three-way apply: set what `target` says, delete what `orig` (last applied) had and
+    `target` dropped, keep what only `live` has. Keyed lists merge item by item when
+    `strategic` (built-in kinds); other lists are replaced whole (JSON merge patch)."""
+    if isinstance(target, dict):
+        out = dict(live) if isinstance(live, dict) else {}
+        for k, v in target.items():
+            o = orig.get(k) if isinstance(orig, dict) else None
+            out[k] = _apply(out.get(k), v, o, k, strategic)
+        if isinstance(orig, dict):
+            for k in orig:
+                if k not in target:
+                    out.pop(k, None)
+        return out
+    if strategic and isinstance(target, list) and isinstance(live, list):
+        key = _merge_key(field_name, target + live)
+        if key and all(isinstance(i, dict) and key in i for i in target + live):
+            before = {i[key]: i for i in live}
+            applied = {i[key]: i for i in orig or [] if isinstance(i, dict) and key in i}
+            wanted = {i[key] for i in target}
+            merged = [_apply(before.get(i[key]), i, applied.get(i[key]), "", True) for i in target]
+            return merged + [i for i in live if i[key] not in wanted and i[key] not in applied]
+    return copy.deepcopy(target)
 
 
 def predict(live: Obj, target: Obj) -> Obj:
-    """The live object after applying `target` (3-way against last-applied when present)."""
+    """The live object after applying `target`: three-way against last-applied when present
+    (else two-way), then the API server's defaults (gitops-engine ThreeWayDiff)."""
     ann = (live.get("metadata") or {}).get("annotations") or {}
     try:
         orig = json.loads(ann[LAST_APPLIED]) if LAST_APPLIED in ann else target
     except ValueError:
         orig = target
     target = {k: v for k, v in target.items() if k != "status"}
-    predicted: Obj = merge_patch(live, _three_way_patch(orig, target))
+    strategic = group_of(target) in BUILT_IN_GROUPS
+    predicted: Obj = _apply(live, target, orig, "", strategic)
     if LAST_APPLIED in ann:
         annotations_of(predicted)[LAST_APPLIED] = applied_form(target)
     return defaults.apply(predicted)
@@ -200,7 +251,8 @@ def managed_item(target: Obj | None, live: Obj | None, rules: list[IgnoreRule]) 
     if is_secret(obj):
         # The controller masks target and live as a pair before diffing them.
         target, live = hide(target, live)
-    normalized = normalize(live, rules) if live is not None else None
+    # Scheme defaults are applied to live as to the prediction (gitops-engine ThreeWayDiff).
+    normalized = normalize(defaults.apply(copy.deepcopy(live)), rules) if live else None
     if target is not None and live is not None:
         predicted: Obj | None = normalize(predict(live, target), rules)
         modified = canonical(predicted) != canonical(normalized)

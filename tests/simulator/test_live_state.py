@@ -225,3 +225,34 @@ def test_last_applied_that_is_not_json_is_masked_whole() -> None:
     assert masked["metadata"]["annotations"] == {
         "kubectl.kubernetes.io/last-applied-configuration": "++++++++"
     }
+
+
+def test_keyed_lists_merge_item_by_item_on_built_in_kinds() -> None:
+    target = deployment()
+    live = make_live(target, app="web", client_side_apply=True)
+    pod = live["spec"]["template"]["spec"]
+    # A mutating webhook added a sidecar and an env var: Git never had them, a sync keeps them.
+    pod["containers"].append({"name": "proxy", "image": "envoy:1"})
+    pod["containers"][0]["env"] = [{"name": "INJECTED", "value": "1"}]
+    assert "modified" not in managed_item(target, live, STATUS_RULE)
+    # A container Git used to have (it is in last-applied) and dropped is removed.
+    old = deployment()
+    old["spec"]["template"]["spec"]["containers"].append({"name": "old", "image": "busybox:1"})
+    live = make_live(old, app="web", client_side_apply=True)
+    item = managed_item(deployment(), live, STATUS_RULE)
+    predicted = json.loads(item["predictedLiveState"])
+    assert [c["name"] for c in predicted["spec"]["template"]["spec"]["containers"]] == ["web"]
+    assert item["modified"] is True
+
+
+def test_lists_of_custom_resources_are_replaced_whole() -> None:
+    target = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "m", "namespace": "web"},
+        "spec": {"endpoints": [{"port": "http"}]},
+    }
+    live = make_live(target, app="web", client_side_apply=False)
+    live["spec"]["endpoints"].append({"port": "metrics"})
+    predicted = json.loads(managed_item(target, live, STATUS_RULE)["predictedLiveState"])
+    assert predicted["spec"]["endpoints"] == [{"port": "http"}]
