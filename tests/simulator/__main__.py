@@ -39,9 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     with sim:
         apps = sorted(sim.cluster.apps())
-        print(f"Argo CD simulator on {sim.url} ({len(apps)} apps at {sim.cluster.synced[:12]})")
+        print(
+            f"Argo CD simulator on {sim.url} ({len(apps)} apps at {sim.cluster.synced[:12]})",
+            flush=True,
+        )
         if not args.token:
-            print("token (pass as --auth-token):", sim.token)
+            print("token (pass as --auth-token):", sim.token, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
     return 0

@@ -30,7 +30,6 @@ ROUTES = (
     ("manifests", re.compile(r"/api/v1/applications/([^/]+)/manifests")),
     ("application", re.compile(r"/api/v1/applications/([^/]+)")),
 )
-NO_AUTH_ROUTES = frozenset({"version", "userinfo", "settings"})
 UI_PAGE = b'<!doctype html><html lang="en"><head><title>Argo CD</title></head><body></body></html>'
 MAX_HANG = 120.0
 REASONS = {
