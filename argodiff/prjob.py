@@ -101,14 +101,17 @@ def diff_selection(
 ) -> RunResult:
     """Diff every selected app; a failing app is reported and the others go on."""
     run = RunResult(mode=mode, revision=head_sha, base=base_sha, notices=list(sel.notices))
-    head_renderer = Renderer(repo.root, identity=repo.identity)
-    base_renderer = Renderer(base_dir, identity=repo.identity) if base_dir else None
     settings = ArgoSettings()
     if mode != Mode.OFFLINE:
         assert conn is not None
         client = client or ArgoClient(conn, on_event=notify)
         run.server = client.connect()
         settings = client.settings()
+    cleanup = contextlib.ExitStack()
+    head_renderer = cleanup.enter_context(Renderer(repo.root, identity=repo.identity))
+    base_renderer = (
+        cleanup.enter_context(Renderer(base_dir, identity=repo.identity)) if base_dir else None
+    )
 
     def offline_job(item: AffectedApp) -> AppResult:
         if base_renderer is None:
@@ -160,12 +163,13 @@ def diff_selection(
 
     job = offline_job if mode == Mode.OFFLINE else live_job
     workers = conn.concurrency if conn else 4
-    run.apps = run_jobs(
-        [Job(i.app.name, functools.partial(job, i)) for i in sel.apps],
-        concurrency=workers,
-        timeout=timeout,
-        on_done=progress,
-    )
+    with cleanup:
+        run.apps = run_jobs(
+            [Job(i.app.name, functools.partial(job, i)) for i in sel.apps],
+            concurrency=workers,
+            timeout=timeout,
+            on_done=progress,
+        )
     return run
 
 
