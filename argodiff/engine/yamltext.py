@@ -139,38 +139,46 @@ class _Emitter:
             out.extend(source[start + 1 : end])
             return
         start = len(out)
-        pad = " " * col
         if isinstance(node, dict):
-            try:
-                names = sorted(node)
-            except TypeError:  # keys of mixed types (YAML `1:` next to `a:`): PyYAML decides
-                raise _Unsupported from None
-            for name in names:
-                value = node[name]
-                kind = type(value)
-                if kind is str:
-                    lines = _string(value)
-                    if len(lines) == 1:
-                        out.append(f"{pad}{_key(name)}: {lines[0]}")
-                        continue
-                elif (kind is dict or kind is list) and value:
-                    out.append(f"{pad}{_key(name)}:")
-                    self.block(value, col + 2 if kind is dict else col, out)
-                    continue
-                else:
-                    lines = _scalar(value)
-                _append(out, f"{pad}{_key(name)}: ", lines, pad)
+            self._mapping(node, col, out)
         else:
-            for item in node:
-                kind = type(item)
-                if (kind is dict or kind is list) and item:
-                    at = len(out)
-                    self.block(item, col + 2, out)
-                    out[at] = f"{pad}- {out[at][col + 2 :]}"
-                else:
-                    _append(out, f"{pad}- ", _scalar(item), pad)
+            self._sequence(node, col, out)
         if self.recording:
             self.memo[key] = (out, start, len(out), out[start])
+
+    def _mapping(self, node: dict[Any, Any], col: int, out: list[str]) -> None:
+        pad = " " * col
+        append, string, key = out.append, _string, _key
+        try:
+            names = sorted(node)
+        except TypeError:  # keys of mixed types (YAML `1:` next to `a:`): PyYAML decides
+            raise _Unsupported from None
+        for name in names:
+            value = node[name]
+            kind = type(value)
+            if kind is str:
+                lines = string(value)
+                if len(lines) == 1:
+                    append(f"{pad}{key(name)}: {lines[0]}")
+                    continue
+            elif (kind is dict or kind is list) and value:
+                append(f"{pad}{key(name)}:")
+                self.block(value, col + 2 if kind is dict else col, out)
+                continue
+            else:
+                lines = _scalar(value)
+            _append(out, f"{pad}{key(name)}: ", lines, pad)
+
+    def _sequence(self, node: list[Any], col: int, out: list[str]) -> None:
+        pad = " " * col
+        for item in node:
+            kind = type(item)
+            if (kind is dict or kind is list) and item:
+                at = len(out)
+                self.block(item, col + 2, out)
+                out[at] = f"{pad}- {out[at][col + 2 :]}"
+            else:
+                _append(out, f"{pad}- ", _scalar(item), pad)
 
     def lines(self, obj: Any) -> list[str]:
         if not (isinstance(obj, dict | list) and obj):
