@@ -43,7 +43,7 @@ class SimApp:
         return self.model.name
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tracking:
     method: str = "annotation"
     label_key: str = "app.kubernetes.io/instance"
@@ -84,6 +84,7 @@ class Cluster:
         self._drift: dict[str, _Drift] = {}
         self._apps: dict[str, SimApp] | None = None
         self._apps_lock = threading.Lock()
+        self._managed: dict[tuple[Any, ...], list[Obj]] = {}
         self.discovery_errors: list[str] = []
 
     def close(self) -> None:
@@ -208,23 +209,31 @@ class Cluster:
         with self._lock:
             return self._drift.setdefault(app, _Drift())
 
+    def _changed(self) -> None:
+        """The live state changed: cached controller views are dropped."""
+        with self._lock:
+            self._managed.clear()
+
     def drift(self, app: str, kind: str, name: str, patch: Obj, namespace: str = "") -> None:
         """Change a live object outside Git (a JSON merge patch; None deletes a key)."""
-        self._drift_of(app).patches.setdefault(self._key(app, kind, name, namespace), []).append(
-            patch
-        )
+        key = self._key(app, kind, name, namespace)
+        self._drift_of(app).patches.setdefault(key, []).append(patch)
+        self._changed()
 
     def delete_live(self, app: str, kind: str, name: str, namespace: str = "") -> None:
         """Remove a live object (someone ran kubectl delete)."""
         self._drift_of(app).deleted.add(self._key(app, kind, name, namespace))
+        self._changed()
 
     def add_live(self, app: str, obj: Obj) -> None:
         """A live object tracked by the app but not in Git (extraneous)."""
         self._drift_of(app).extra.append(copy.deepcopy(obj))
+        self._changed()
 
     def clear_drift(self) -> None:
         with self._lock:
             self._drift.clear()
+            self._managed.clear()
 
     def drifted(self, app: str) -> bool:
         d = self._drift.get(app)
@@ -277,11 +286,19 @@ class Cluster:
         return out
 
     def managed_resources(self, app: SimApp) -> list[Obj]:
-        targets = self.targets(app)
-        lives = self.live(app)
+        """The controller's view; cached until drift, apply mode, tracking or rules change
+        (a load test asks for it many times)."""
         rules = self.ignore_rules + _app_rules(app.model)
-        keys = sorted(set(targets) | set(lives))
-        return [managed_item(targets.get(k), lives.get(k), rules) for k in keys]
+        key = (app.name, self.client_side_apply(app), self.tracking, tuple(rules))
+        cached = self._managed.get(key)
+        if cached is None:
+            targets = self.targets(app)
+            lives = self.live(app)
+            keys = sorted(set(targets) | set(lives))
+            cached = [managed_item(targets.get(k), lives.get(k), rules) for k in keys]
+            with self._lock:
+                self._managed[key] = cached
+        return [dict(item) for item in cached]
 
     def masked_manifests(self, objs: list[Obj]) -> list[Obj]:
         """GetManifests masks each Secret alone: every data value becomes 8 `+`."""
