@@ -15,6 +15,7 @@ import requests
 from tests.conftest import GitOpsRepo
 from tests.fixture_repo import GitRepo
 from tests.simulator import DEFAULT_TOKEN, Access, FaultKind, Override, Simulator
+from tests.simulator.swagger import SWAGGER, check
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
 PASSWORD = "s3cr3t-value"
@@ -431,7 +432,10 @@ def test_multi_source_revisions(tmp_path: Path) -> None:
         )
         assert out_of_range.status_code == 500
         assert "source position is out of range" in out_of_range.json()["error"]
-        status = get(multi, "/api/v1/applications/multi").json()["status"]
+        app = get(multi, "/api/v1/applications/multi").json()
+        if SWAGGER.is_file():
+            check("v1alpha1Application", app)
+        status = app["status"]
         assert status["sync"]["revisions"] == [first, first]
         assert status["sourceTypes"] == ["Directory", "Directory"]
         assert multi.server_errors == []

@@ -3,25 +3,19 @@
 
 from __future__ import annotations
 
-import copy
 import json
-from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
-from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 
 from tests.conftest import GitOpsRepo
 from tests.simulator import DEFAULT_TOKEN, FaultKind, Simulator
 from tests.simulator.server import ROUTES
+from tests.simulator.swagger import check, needs_swagger, swagger
 
-SWAGGER = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "argocd-swagger.json"
-)
 AUTH = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
 
-pytestmark = pytest.mark.skipif(not SWAGGER.is_file(), reason=f"{SWAGGER} is not present")
+pytestmark = needs_swagger
 
 SWAGGER_PATHS = {
     "version": "/api/version",
@@ -40,81 +34,38 @@ QUERY_READ = {
 }
 
 
-@pytest.fixture(scope="module")
-def swagger() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SWAGGER.read_text(encoding="utf-8"))
-    return data
-
-
-@pytest.fixture(scope="module")
-def strict(swagger: dict[str, Any]) -> dict[str, Any]:
-    """The definitions with every declared object closed (additionalProperties: false), so a
-    field Argo CD would never send is caught too.
-
-    One documented exception: settings `resourceOverrides` values are YAML strings in reality
-    (rawResourceOverride's custom MarshalJSON), while the swagger describes the Go struct, so
-    that one field is only checked to be a map of objects."""
-    definitions = copy.deepcopy(swagger["definitions"])
-    for schema in definitions.values():
-        if schema.get("type") == "object" and "properties" in schema:
-            schema.setdefault("additionalProperties", False)
-    definitions["clusterSettings"]["properties"]["resourceOverrides"] = {
-        "type": "object",
-        "additionalProperties": {
-            "type": "object",
-            "properties": {
-                "ignoreDifferences": {"type": "string"},
-                "ignoreResourceUpdates": {"type": "string"},
-            },
-            "additionalProperties": False,
-        },
-    }
-    out: dict[str, Any] = definitions
-    return out
-
-
-def check(definitions: dict[str, Any], name: str, body: Any) -> None:
-    schema = {"$ref": f"#/definitions/{name}", "definitions": definitions}
-    errors = sorted(Draft4Validator(schema).iter_errors(body), key=lambda e: list(e.path))
-    assert not errors, f"{name}: " + "; ".join(
-        f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5]
-    )
-
-
-def test_every_route_is_in_the_swagger_with_the_parameters_read(swagger: dict[str, Any]) -> None:
+def test_every_route_is_in_the_swagger_with_the_parameters_read() -> None:
     assert {name for name, _ in ROUTES} == set(SWAGGER_PATHS)
     for route, path in SWAGGER_PATHS.items():
-        operation = swagger["paths"][path]["get"]
+        operation = swagger()["paths"][path]["get"]
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         assert QUERY_READ.get(route, set()) <= declared, route
         assert "runtimeError" in operation["responses"]["default"]["schema"]["$ref"]
 
 
-def test_success_bodies_match_the_swagger(
-    sim: Simulator, strict: dict[str, Any], gitops_repo: GitOpsRepo
-) -> None:
+def test_success_bodies_match_the_swagger(sim: Simulator, gitops_repo: GitOpsRepo) -> None:
     sim.drift("web", "Deployment", "web", {"spec": {"replicas": 4}})
     sim.cluster.delete_live("web", "Service", "web")
     for headers in (AUTH, {}):
-        check(strict, "versionVersionMessage", _get(sim, "/api/version", headers))
-        check(strict, "sessionGetUserInfoResponse", _get(sim, "/api/v1/session/userinfo", headers))
-        check(strict, "clusterSettings", _get(sim, "/api/v1/settings", headers))
+        check("versionVersionMessage", _get(sim, "/api/version", headers))
+        check("sessionGetUserInfoResponse", _get(sim, "/api/v1/session/userinfo", headers))
+        check("clusterSettings", _get(sim, "/api/v1/settings", headers))
     listed = _get(sim, "/api/v1/applications")
-    check(strict, "v1alpha1ApplicationList", listed)
+    check("v1alpha1ApplicationList", listed)
     for app in ("web", "db", "infra"):
-        check(strict, "v1alpha1Application", _get(sim, f"/api/v1/applications/{app}"))
+        check("v1alpha1Application", _get(sim, f"/api/v1/applications/{app}"))
         managed = _get(sim, f"/api/v1/applications/{app}/managed-resources")
-        check(strict, "applicationManagedResourcesResponse", managed)
+        check("applicationManagedResourcesResponse", managed)
         for item in managed["items"]:
             for state in ("targetState", "liveState", "normalizedLiveState", "predictedLiveState"):
                 assert isinstance(json.loads(item[state]), dict | None)
         for params in ({}, {"revision": gitops_repo.pr}):
             body = _get(sim, f"/api/v1/applications/{app}/manifests", params=params)
-            check(strict, "repositoryManifestResponse", body)
+            check("repositoryManifestResponse", body)
             assert set(body) == {"manifests"}  # only manifests since v2.11
 
 
-def test_error_bodies_match_the_swagger(sim: Simulator, strict: dict[str, Any]) -> None:
+def test_error_bodies_match_the_swagger(sim: Simulator) -> None:
     sim.deny("db")
     sim.fault(FaultKind.ERROR, route="manifests", times=1)
     cases = [
@@ -130,7 +81,7 @@ def test_error_bodies_match_the_swagger(sim: Simulator, strict: dict[str, Any]) 
         r = requests.get(sim.url + path, headers=headers, params=params, timeout=30)
         assert r.status_code == status, path
         assert r.headers["Content-Type"] == "application/json"
-        check(strict, "runtimeError", r.json())
+        check("runtimeError", r.json())
 
 
 def _get(
