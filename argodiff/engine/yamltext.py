@@ -111,6 +111,8 @@ class _Emitter:
         self.anchors: list[Anchor] = []
         self.alias: dict[int, Any] = {}
         """id of a container of the second object -> an equal container of the first."""
+        self.shared: set[int] = set()
+        """ids of the first object's containers that the second has at the same place."""
 
     def align(self, first: Any, second: Any) -> None:
         """Find the containers of `second` equal to the same place in `first` (compared with
@@ -122,15 +124,21 @@ class _Emitter:
         else:
             return
         for a, b in pairs:
-            if a is b or not isinstance(b, dict | list):
+            if not isinstance(b, dict | list):
                 continue
-            if a == b:
+            if a is b:
+                self.shared.add(id(a))
+            elif a == b:
                 self.alias[id(b)] = a
+                self.shared.add(id(a))
             else:
                 self.align(a, b)
 
     def block(self, node: Any, col: int, out: list[str]) -> None:
-        key = (id(self.alias.get(id(node), node)), col)
+        if self.recording:
+            key = (id(node), col)
+        else:
+            key = (id(self.alias.get(id(node), node)), col)
         if not self.recording and key in self.memo:
             source, start, end, first = self.memo[key]
             # The first line can still gain a "- " from an enclosing list; the rest is final.
@@ -143,7 +151,7 @@ class _Emitter:
             self._mapping(node, col, out)
         else:
             self._sequence(node, col, out)
-        if self.recording:
+        if self.recording and key[0] in self.shared:
             self.memo[key] = (out, start, len(out), out[start])
 
     def _mapping(self, node: dict[Any, Any], col: int, out: list[str]) -> None:
@@ -198,9 +206,9 @@ def yaml_line_pair(first: Any, second: Any) -> tuple[list[str], list[str], list[
     are written once and copied."""
     emitter = _Emitter()
     try:
+        emitter.align(first, second)
         before = emitter.lines(first)
         emitter.recording = False
-        emitter.align(first, second)
         return before, emitter.lines(second), emitter.anchors
     except _Unsupported:
         return (
