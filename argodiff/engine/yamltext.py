@@ -135,10 +135,7 @@ class _Emitter:
                 self.align(a, b)
 
     def block(self, node: Any, col: int, out: list[str]) -> None:
-        if self.recording:
-            key = (id(node), col)
-        else:
-            key = (id(self.alias.get(id(node), node)), col)
+        key = (id(node), col) if self.recording else (id(self.alias.get(id(node), node)), col)
         if not self.recording and key in self.memo:
             source, start, end, first = self.memo[key]
             # The first line can still gain a "- " from an enclosing list; the rest is final.
