@@ -26,6 +26,10 @@ HELM_BASE = "canary-helm-base-a7730e"
 HELM_PR = "canary-helm-pr-19fd62"
 REMOVED = "canary-removed-secret-4e2b8d"
 ADDED = "canary-added-secret-c05f31"
+EXPORTED_BASE = "canary-exported-base-3b71c2"
+EXPORTED_PR = "canary-exported-pr-8d05fa"
+GENERATED_BASE = "canary-generated-base-61e9b0"
+GENERATED_PR = "canary-generated-pr-f2a4c7"
 DRIFT = "canary-live-drift-9e0d2a"
 
 # Credentials. The Argo CD token has a JWT's three segments, as Argo CD (and the simulator)
@@ -48,6 +52,10 @@ SECRET_VALUES = (
     HELM_PR,
     REMOVED,
     ADDED,
+    EXPORTED_BASE,
+    EXPORTED_PR,
+    GENERATED_BASE,
+    GENERATED_PR,
     DRIFT,
 )
 CREDENTIALS = (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN, REVOKED_TOKEN)

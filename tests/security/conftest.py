@@ -28,6 +28,8 @@ def fixture(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
 @pytest.fixture(scope="session")
 def simulator(fixture: Fixture) -> Iterator[Simulator]:
     with Simulator(fixture.repo.path, synced=fixture.base, token=ARGOCD_TOKEN) as sim:
+        # kubectl apply: the live Secrets carry last-applied copies of their values.
+        sim.cluster.apply_mode["vault"] = "client"
         yield sim
 
 

@@ -12,6 +12,10 @@ from tests.security.canaries import (
     ADDED,
     DATA_BASE,
     DATA_PR,
+    EXPORTED_BASE,
+    EXPORTED_PR,
+    GENERATED_BASE,
+    GENERATED_PR,
     HELM_BASE,
     HELM_PR,
     LIST_BASE,
@@ -62,14 +66,26 @@ HOSTILE_ROLE = (
 """A Role name: Kubernetes only forbids `/`, `%`, `.` and `..` in RBAC names."""
 
 
-def _secret(name: str, **fields: dict[str, str]) -> str:
+def _secret(name: str, notes: dict[str, str] | None = None, **fields: dict[str, str]) -> str:
     """A Secret with the given `data` (base64 values) and/or `stringData`."""
-    secret: dict[str, object] = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name}}
+    meta: dict[str, object] = {"name": name} | ({"annotations": notes} if notes else {})
+    secret: dict[str, object] = {"apiVersion": "v1", "kind": "Secret", "metadata": meta}
     return json.dumps(secret | fields, indent=2) + "\n"
 
 
+def _exported(value: str) -> str:
+    """A Secret saved from a cluster with `kubectl get -o yaml`: its last-applied annotation
+    holds the value too."""
+    data = {"key": b64(value)}
+    applied = {"last-applied-configuration": _secret("exported", data=data)}
+    return _secret(
+        "exported", {f"kubectl.kubernetes.io/{k}": v for k, v in applied.items()}, data=data
+    )
+
+
 def _vault(rev: dict[str, str]) -> dict[str, str]:
-    """Secrets in every shape a kustomize app holds them: `data`, `stringData`, `kind: List`."""
+    """Secrets in every shape a kustomize app holds them: `data`, `stringData`, `kind: List`,
+    a secretGenerator, a last-applied annotation."""
     listed = {
         "apiVersion": "v1",
         "kind": "List",
@@ -85,6 +101,15 @@ def _vault(rev: dict[str, str]) -> dict[str, str]:
             "api-token", stringData={"token": rev["string"]}
         ),
         "argoproj/vault/base/list.yaml": json.dumps(listed, indent=2) + "\n",
+        "argoproj/vault/base/exported.yaml": _exported(rev["exported"]),
+        "argoproj/vault/base/kustomization.yaml": kustomization(
+            "secret-data.yaml",
+            "secret-string.yaml",
+            "list.yaml",
+            "exported.yaml",
+            rev["extra"],
+            extra=f"secretGenerator:\n  - name: generated\n    literals: [password={rev['gen']}]\n",
+        ),
         "argoproj/chart/overlays/prod/values.yaml": f"password: {rev['helm']}\n",
     }
 
@@ -149,9 +174,6 @@ def _inject(rev: str) -> dict[str, str]:
 def base_files() -> dict[str, str]:
     files = {
         "argoproj/vault/application.yaml": application("vault", "vault"),
-        "argoproj/vault/base/kustomization.yaml": kustomization(
-            "secret-data.yaml", "secret-string.yaml", "list.yaml", "retired.yaml"
-        ),
         "argoproj/vault/base/retired.yaml": _secret("retired", data={"old": b64(REMOVED)}),
         "argoproj/vault/overlays/prod/kustomization.yaml": kustomization("../../base"),
         # The overlay directory holds a chart: Argo CD takes a path with Chart.yaml as Helm.
@@ -163,18 +185,31 @@ def base_files() -> dict[str, str]:
         "argoproj/inject/overlays/prod/kustomization.yaml": kustomization("../../base"),
     }
     files |= {f"argoproj/chart/overlays/prod/{k}": v for k, v in CHART.items()}
-    base = {"data": DATA_BASE, "string": STRING_BASE, "list": LIST_BASE, "helm": HELM_BASE}
+    base = {
+        "data": DATA_BASE,
+        "string": STRING_BASE,
+        "list": LIST_BASE,
+        "helm": HELM_BASE,
+        "exported": EXPORTED_BASE,
+        "gen": GENERATED_BASE,
+        "extra": "retired.yaml",
+    }
     return files | _vault(base) | _inject("base")
 
 
 def pr_changes() -> dict[str, str | None]:
     """Every secret value changes, one Secret goes and one comes, every injected line changes."""
     changes: dict[str, str | None] = {
-        "argoproj/vault/base/kustomization.yaml": kustomization(
-            "secret-data.yaml", "secret-string.yaml", "list.yaml", "fresh.yaml"
-        ),
         "argoproj/vault/base/retired.yaml": None,
         "argoproj/vault/base/fresh.yaml": _secret("fresh", data={"new": b64(ADDED)}),
     }
-    pr = {"data": DATA_PR, "string": STRING_PR, "list": LIST_PR, "helm": HELM_PR}
+    pr = {
+        "data": DATA_PR,
+        "string": STRING_PR,
+        "list": LIST_PR,
+        "helm": HELM_PR,
+        "exported": EXPORTED_PR,
+        "gen": GENERATED_PR,
+        "extra": "fresh.yaml",
+    }
     return changes | _vault(pr) | _inject("pr")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -161,3 +162,9 @@ class PrJob:
         if results.is_file():
             out.texts["results file"] = results.read_text(encoding="utf-8")
         return out
+
+    def saved_results(self) -> Path:
+        """A copy of the last run's results file, out of the next run's way."""
+        saved = self.cli.home / "saved-results.json"
+        shutil.copyfile(self.workspace / "argodiff-results.json", saved)
+        return saved

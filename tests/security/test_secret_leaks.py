@@ -165,8 +165,9 @@ def test_pr_job_edits_its_comment_and_report_reposts(
     """Every body sent to GitHub, created (POST) or edited (PATCH), by `pr` and `report --post`."""
     offline = pr_job.run(["pr"], action_inputs(argocd.url, "offline"))
     live = pr_job.run(["pr"], action_inputs(argocd.url, "revision"))
-    results = pr_job.workspace / "argodiff-results.json"
+    results = pr_job.saved_results()
     reposted = pr_job.run(["report", str(results), "--post", "--instance", "lolice"])
+    assert reposted.code == 1, reposted.stderr  # 1: there is a diff
     masked = (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN)
     assert_no_leak(offline, masked=masked)
     assert_no_leak(live, masked=masked)

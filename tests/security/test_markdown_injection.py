@@ -1,0 +1,108 @@
+"""Hostile manifests cannot break the PR comment or the job summary, ping anyone, or drive the
+Actions runner: `argodiff pr` runs on a repository whose ConfigMap values, annotations,
+container args and a Role name hold fences, `</details>`, raw HTML, @mentions and workflow
+commands, and what it posts and prints is read as GitHub and the runner would read it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.publish.conftest import FakeGitHub
+from tests.security.canaries import ARGOCD_TOKEN, CF_CLIENT_ID, CF_SECRET, GITHUB_TOKEN
+from tests.security.gitops import APPS, HOSTILE_ROLE, NAME_MARK, VALUE_MARK
+from tests.security.harness import Cli, Fixture, Outputs, PrJob
+from tests.security.rendered import Rendered
+from tests.security.runner_log import RunnerLog
+from tests.simulator import Simulator
+
+pytestmark = pytest.mark.e2e
+
+# Tags only the injected text holds; argodiff itself writes none of them.
+INJECTED_TAGS = ("img", "script")
+# What argodiff itself asks of the runner.
+ARGODIFF_COMMANDS = {"add-mask", "group", "endgroup", "error", "warning", "notice"}
+# Words of the payload that must never be read outside a code block or a stopped log block.
+HOSTILE_WORDS = (VALUE_MARK, NAME_MARK, "octocat", "onerror", "pwned", "set-output")
+
+
+def assert_inert_markdown(markdown: str) -> Rendered:
+    """The document renders with its own structure whatever the manifests hold."""
+    doc = Rendered.of(markdown)
+    assert doc.problems == []
+    for node in doc.tags("summary"):
+        assert node.ancestors[-1:] == ("details",), "a <summary> outside its <details>"
+    for tag in INJECTED_TAGS:
+        assert doc.tags(tag) == [], f"a live <{tag}> tag"
+    events = [a for n in doc.nodes for a, _ in n.attrs if a.lower().startswith("on")]
+    assert events == []
+    # Every manifest value shown is diff text, inside a code block.
+    assert doc.outside_code(VALUE_MARK) == []
+    assert doc.pings() == []
+    return doc
+
+
+def assert_inert_log(log: str) -> RunnerLog:
+    """The runner acts only on argodiff's own commands; manifest text is printed inert."""
+    read = RunnerLog.read(log)
+    assert not read.still_stopped, "workflow commands left switched off"
+    names = {c.name for c in read.honoured if c.name != "stop-commands"}
+    resumes = sum(c.name == "stop-commands" for c in read.honoured)
+    assert len(names - ARGODIFF_COMMANDS) == resumes  # the one-off resume tokens
+    masks = [c.data for c in read.honoured if c.name == "add-mask"]
+    assert set(masks) <= {ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN}
+    for word in HOSTILE_WORDS:
+        assert [ln for ln in read.free if word in ln] == [], word
+    return read
+
+
+def action_inputs(server: str, mode: str) -> dict[str, str]:
+    return {
+        "argocd-server": server,
+        "argocd-auth-token": ARGOCD_TOKEN,
+        "cf-access-client-id": CF_CLIENT_ID,
+        "cf-access-client-secret": CF_SECRET,
+        "mode": mode,
+    }
+
+
+def assert_payload_shown(docs: list[Rendered]) -> None:
+    """The test is not vacuous: the hostile text did reach the report, as text."""
+    assert any(d.inside_code(VALUE_MARK) for d in docs)
+    assert any(d.inside_code("@octocat") for d in docs)
+    assert any(HOSTILE_ROLE[:30] in n.text for d in docs for n in d.texts())
+
+
+@pytest.mark.parametrize("mode", ["revision", "offline"])
+def test_pr_comment_summary_and_log_stay_inert(
+    argocd: Simulator, pr_job: PrJob, github: FakeGitHub, mode: str
+) -> None:
+    out = pr_job.run(["pr"], action_inputs(argocd.url, mode))
+    assert out.code == 0, out.stdout + out.stderr
+    parts = out.comments()
+    assert parts and github.bodies() == parts
+    docs = [assert_inert_markdown(p) for p in [*parts, out.texts["step summary"]]]
+    assert_payload_shown(docs)
+    log = assert_inert_log(out.stdout)
+    assert any(VALUE_MARK in ln for ln in log.stopped)
+    assert_inert_log(out.stderr)
+
+
+def test_comment_split_in_small_parts_stays_inert(pr_job: PrJob, github: FakeGitHub) -> None:
+    pr_job.run(["pr"], {"mode": "offline"})
+    results = str(pr_job.saved_results())
+    argv = ["report", results, "--post", "--instance", "lolice", "--max-comment-chars", "5000"]
+    out = pr_job.run(argv)
+    assert out.code in (0, 1), out.stderr
+    parts = github.bodies()
+    assert len(parts) > 1
+    assert_payload_shown([assert_inert_markdown(p) for p in parts])
+
+
+def test_markdown_from_the_command_line_stays_inert(
+    cli: Cli, fixture: Fixture, workspace: Path
+) -> None:
+    out: Outputs = cli.run(["app", *APPS, "--base", fixture.base, "-o", "markdown"], cwd=workspace)
+    assert out.code == 1, out.stderr
+    assert_payload_shown([assert_inert_markdown(out.stdout)])
