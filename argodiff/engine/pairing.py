@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from argodiff.engine.kinds import (
     CLUSTER_SCOPED,
@@ -73,18 +72,23 @@ class Scopes:
         return self._namespaced.get(group_kind(obj), True)
 
 
-def _deep(value: Any) -> Any:
-    return json.loads(json.dumps(value))
-
-
 def _private_copy(obj: Manifest) -> Manifest:
-    """What the engine may edit in place: all of a built-in object (small, and remarshalled),
-    only the metadata of others (a CRD can be megabytes; the engine edits its body by copying
-    paths, so the caller's objects stay untouched)."""
+    """What the engine may edit in place. A built-in object (small, and remarshalled) is copied
+    whole through JSON, which also turns YAML's integer keys into strings as Argo CD's JSON has
+    them. Other objects can be megabytes (a CRD, and its managedFields mirror its schema): only
+    the metadata maps the engine edits are copied, everything else is changed by copying paths.
+    """
     if is_builtin(obj) or group_kind(obj)[0] == "argoproj.io":
-        copy: Manifest = _deep(obj)
+        copy: Manifest = json.loads(json.dumps(obj))
         return copy
-    return {**obj, "metadata": _deep(obj.get("metadata"))}
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return dict(obj)
+    meta = dict(meta)
+    for field in ("labels", "annotations"):
+        if isinstance(meta.get(field), dict):
+            meta[field] = dict(meta[field])
+    return {**obj, "metadata": meta}
 
 
 def _clone(obj: object, index: int, side: str, app: Application) -> Manifest:
@@ -98,6 +102,8 @@ def _clone(obj: object, index: int, side: str, app: Application) -> Manifest:
         copy = _private_copy(obj)
     except (TypeError, ValueError) as exc:
         raise AppError(f"{where} is not JSON data: {exc}", app=app.name, file=app.file) from None
+    except RecursionError:
+        raise AppError(f"{where} is nested too deeply", app=app.name, file=app.file) from None
     meta = copy.get("metadata")
     for field in ("apiVersion", "kind"):
         if not copy.get(field) or not isinstance(copy[field], str):
