@@ -5,13 +5,15 @@ commands, and what it posts and prints is read as GitHub and the runner would re
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.publish.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN, CF_CLIENT_ID, CF_SECRET, GITHUB_TOKEN
-from tests.security.gitops import APPS, HOSTILE_ROLE, NAME_MARK, VALUE_MARK
+from tests.security.gitops import APPS, HOSTILE_ROLE, INJECTION_LINES, NAME_MARK, VALUE_MARK
 from tests.security.harness import Cli, Fixture, Outputs, PrJob
 from tests.security.rendered import Rendered
 from tests.security.runner_log import RunnerLog
@@ -106,3 +108,49 @@ def test_markdown_from_the_command_line_stays_inert(
     out: Outputs = cli.run(["app", *APPS, "--base", fixture.base, "-o", "markdown"], cwd=workspace)
     assert out.code == 1, out.stderr
     assert_payload_shown([assert_inert_markdown(out.stdout)])
+
+
+# Fields whose values argodiff checks against a fixed set when it loads a results file.
+_CHECKED_FIELDS = {"schemaVersion", "mode", "status", "change", "counts"}
+HOSTILE_TEXT = "\n".join(line.format(rev="x") for line in INJECTION_LINES).replace(
+    VALUE_MARK, NAME_MARK
+)
+
+
+def poisoned(value: Any, key: str = "") -> Any:
+    """A results file as a malicious fork's job could write it: hostile text appended to every
+    free-text field, hostile lines appended to every diff, a hostile server URL."""
+    if key in _CHECKED_FIELDS:
+        return value
+    if isinstance(value, dict):
+        return {k: poisoned(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [poisoned(v, key) for v in value]
+    if key == "server":
+        return "https://a--><img src=x onerror=alert(1)>@octocat<!--/x"
+    if key == "url":
+        return "javascript:alert('HOSTILE')"
+    if key == "diff" and isinstance(value, str):
+        return value + "\n".join(line.format(rev="x") for line in INJECTION_LINES) + "\n"
+    if isinstance(value, str):
+        return f"{value} {HOSTILE_TEXT}"
+    return value
+
+
+def test_untrusted_results_file_is_posted_inert(pr_job: PrJob, github: FakeGitHub) -> None:
+    """The fork workflow's report step posts a results file the fork's job wrote."""
+    pr_job.run(["pr"], {"mode": "offline"})
+    saved = pr_job.saved_results()
+    saved.write_text(json.dumps(poisoned(json.loads(saved.read_text()))), encoding="utf-8")
+    out = pr_job.run(["report", str(saved), "--post", "--pr", "7"])
+    assert out.code == 1, out.stderr
+    # The hostile server URL names a comment instance of its own, quoted in the marker.
+    parts = [b for b in github.bodies() if not b.startswith("<!-- argodiff:lolice ")]
+    assert parts and parts[0].startswith("<!-- argodiff:octocat%3C%21-- part=1/")
+    docs = [assert_inert_markdown(p) for p in [*parts, out.texts["step summary"]]]
+    assert any(d.inside_code(VALUE_MARK) for d in docs)
+    assert any(NAME_MARK in n.text for d in docs for n in d.texts() if "pre" not in n.ancestors)
+    for doc in docs:
+        assert [a for a in doc.tags("a") if "javascript" in str(a.attrs)] == []
+    assert_inert_log(out.stdout)
+    assert_inert_log(out.stderr)
