@@ -87,3 +87,14 @@ def test_non_secret_fields_of_a_secret_still_diff() -> None:
     results = _diff(target, o.live_secret())
     _assert_no_secret_values(results)
     assert [r.paths for r in results] == [["metadata.labels"]]
+
+
+def test_a_last_applied_copy_that_is_not_json_is_masked_whole() -> None:
+    live = o.live_secret()
+    text = live["metadata"]["annotations"][o.LAST_APPLIED]
+    # Cut right after the plaintext password: invalid JSON that still holds the value.
+    cut = text[: text.index(o.PASSWORD) + len(o.PASSWORD)]
+    live["metadata"]["annotations"][o.LAST_APPLIED] = cut
+    [removed] = _diff(None, live)
+    _assert_no_secret_values([removed])
+    assert f"-    {o.LAST_APPLIED}: ++++++++" in removed.diff
