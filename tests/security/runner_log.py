@@ -37,6 +37,9 @@ class RunnerLog:
     """What the runner would act on, and which lines it printed with commands stopped."""
 
     honoured: list[Command] = field(default_factory=list)
+    """Commands acted on, `stop-commands` included, resume tokens not."""
+    resumed: list[str] = field(default_factory=list)
+    """The tokens that switched commands back on."""
     free: list[str] = field(default_factory=list)
     """Lines printed while commands were on (including the commands themselves)."""
     stopped: list[str] = field(default_factory=list)
@@ -51,8 +54,8 @@ class RunnerLog:
             command = parse(line)
             if token is not None:
                 if command is not None and command.name.lower() == token.lower():
+                    out.resumed.append(token)
                     token = None
-                    out.honoured.append(command)
                 else:
                     out.stopped.append(line)
                 continue
