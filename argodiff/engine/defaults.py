@@ -117,9 +117,36 @@ def _service(spec: dict[str, Any]) -> None:
             port.setdefault("targetPort", port["port"])
 
 
+_WEBHOOK = {
+    "failurePolicy": "Fail",
+    "matchPolicy": "Equivalent",
+    "namespaceSelector": {},
+    "objectSelector": {},
+    "timeoutSeconds": 10,
+}
+
+
+def _webhooks(obj: Manifest, mutating: bool) -> None:
+    """admissionregistration/v1 defaults; cert-manager's injected caBundle is live-only and
+    survives because webhooks merge by name."""
+    webhooks = obj.get("webhooks")
+    for hook in webhooks if isinstance(webhooks, list) else []:
+        if not isinstance(hook, dict):
+            continue
+        _fill(hook, _WEBHOOK)
+        if mutating:
+            hook.setdefault("reinvocationPolicy", "Never")
+        rules = hook.get("rules")
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict):
+                rule.setdefault("scope", "*")
+
+
 def apply_defaults(obj: Manifest) -> None:
     """Fill the table's defaults into a built-in object, in place."""
     gk = group_kind(obj)
+    if gk[0] == "admissionregistration.k8s.io" and gk[1].endswith("WebhookConfiguration"):
+        _webhooks(obj, gk[1].startswith("Mutating"))
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return

@@ -21,6 +21,8 @@ NAME_KEYED = frozenset(
         "imagePullSecrets",
         "resourceClaims",
         "schedulingGates",
+        "webhooks",
+        "secrets",
     }
 )
 FIELD_KEYS = {

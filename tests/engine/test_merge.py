@@ -135,3 +135,52 @@ def test_statefulset_claim_templates_ignore_server_fields_but_see_changes() -> N
     target["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] = "20Gi"
     [result] = _diff(target, o.live_statefulset())
     assert result.paths == ["spec.volumeClaimTemplates[0].spec.resources.requests.storage"]
+
+
+def _webhook_config() -> Manifest:
+    return {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "MutatingWebhookConfiguration",
+        "metadata": {"name": "external-secrets-webhook"},
+        "webhooks": [
+            {
+                "name": "validate.externalsecret.external-secrets.io",
+                "admissionReviewVersions": ["v1"],
+                "sideEffects": "None",
+                "clientConfig": {"service": {"name": "webhook", "namespace": o.NS}},
+                "rules": [
+                    {
+                        "apiGroups": ["external-secrets.io"],
+                        "apiVersions": ["v1beta1"],
+                        "operations": ["CREATE", "UPDATE"],
+                        "resources": ["externalsecrets"],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_webhooks_merge_by_name_keeping_an_injected_ca_bundle() -> None:
+    live = o.as_live(_webhook_config())
+    hook = live["webhooks"][0]
+    hook["clientConfig"]["caBundle"] = "LS0tLS1CRUdJTi..."
+    hook["clientConfig"]["service"]["port"] = 443
+    hook.update(
+        {
+            "failurePolicy": "Fail",
+            "matchPolicy": "Equivalent",
+            "namespaceSelector": {},
+            "objectSelector": {},
+            "reinvocationPolicy": "Never",
+            "timeoutSeconds": 10,
+        }
+    )
+    hook["rules"][0]["scope"] = "*"
+    assert _diff(_webhook_config(), live) == []
+    target = _webhook_config()
+    target["webhooks"][0]["rules"][0]["operations"] = ["CREATE"]
+    [result] = _diff(target, live)
+    assert result.paths == [
+        "webhooks[name=validate.externalsecret.external-secrets.io].rules[0].operations[1]"
+    ]
