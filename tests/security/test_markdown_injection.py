@@ -168,6 +168,9 @@ APP_IN_ACTIONS_BUG = (
 )
 
 
+IN_A_WORKFLOW_STEP = {"GITHUB_ACTIONS": "true", "CI": "true"}
+
+
 @pytest.mark.xfail(strict=True, reason=APP_IN_ACTIONS_BUG)
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_app_in_a_workflow_step_prints_manifests_inert(
@@ -175,6 +178,18 @@ def test_app_in_a_workflow_step_prints_manifests_inert(
 ) -> None:
     """`argodiff app` is also meant for workflow steps; there its stdout is the step's log."""
     argv = ["app", *APPS, "--base", fixture.base, "-o", fmt]
-    out = cli.run(argv, cwd=workspace, env={"GITHUB_ACTIONS": "true", "CI": "true"})
+    out = cli.run(argv, cwd=workspace, env=IN_A_WORKFLOW_STEP)
+    assert out.code == 1, out.stderr
+    assert_inert_log(out.stdout)
+
+
+@pytest.mark.xfail(strict=True, reason=APP_IN_ACTIONS_BUG)
+def test_report_in_a_workflow_step_prints_manifests_inert(
+    cli: Cli, fixture: Fixture, workspace: Path, tmp_path: Path
+) -> None:
+    offline = cli.run(["app", *APPS, "--base", fixture.base, "-o", "json"], cwd=workspace)
+    results = tmp_path / "results.json"
+    results.write_text(offline.stdout, encoding="utf-8")
+    out = cli.run(["report", str(results)], cwd=workspace, env=IN_A_WORKFLOW_STEP)
     assert out.code == 1, out.stderr
     assert_inert_log(out.stdout)
