@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        # Other work on the machine shows up in wall times: the load says how busy it was.
+        "load_average_1_5_15": os.getloadavg(),
     }
     write_json(args.output, outcomes, context)
     print(f"\nfigures written to {args.output}")

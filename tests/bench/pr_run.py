@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from tests.simulator import DEFAULT_TOKEN, Simulator
 NAME = "pr-run"
 SPEEDUP_TARGET = 15.0
 BOUND_TARGET = 1.5
-START_TIMEOUT = 60.0
+STOP_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,28 @@ QUICK = Sizes(
 )
 
 
+@dataclass
+class SimProcess:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the simulator has used so far (Linux /proc; 0 elsewhere)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def simulator_process(bench: BenchRepo, latency: float, render_delay: float) -> Iterator[str]:
-    """`python -m tests.simulator` in a child process; yields its URL. A separate process,
-    because in this one the simulator's own Python work would compete with argodiff's for
-    the GIL and the figures would partly measure the simulator."""
-    args = [sys.executable, "-m", "tests.simulator", "--repo", str(bench.repo.path)]
+def simulator_process(
+    bench: BenchRepo, latency: float, render_delay: float
+) -> Iterator[SimProcess]:
+    """The simulator in a child process (tests/bench/serve.py). A separate process, as Argo CD
+    is: in this one the simulator's own Python work would compete with argodiff's for the
+    GIL and the figures would partly measure the simulator."""
+    args = [sys.executable, "-m", "tests.bench.serve", "--repo", str(bench.repo.path)]
     args += ["--synced", bench.synced, "--token", DEFAULT_TOKEN]
     args += ["--latency", str(latency), "--render-delay", str(render_delay)]
     root = Path(__file__).resolve().parents[2]
@@ -65,10 +83,10 @@ def simulator_process(bench: BenchRepo, latency: float, render_delay: float) -> 
         first = proc.stdout.readline()  # "Argo CD simulator on http://127.0.0.1:PORT (...)"
         if " on http" not in first:
             raise RuntimeError(f"the simulator did not start: {first!r}")
-        yield first.split(" on ", 1)[1].split()[0]
+        yield SimProcess(first.split(" on ", 1)[1].split()[0], proc.pid)
     finally:
         proc.terminate()
-        proc.wait(timeout=START_TIMEOUT)
+        proc.wait(timeout=STOP_TIMEOUT)
 
 
 def requests_per_app(bench: BenchRepo) -> dict[str, Any]:
@@ -99,46 +117,44 @@ def checked(run: RunResult, names: Sequence[str], bench: BenchRepo) -> RunResult
     return run
 
 
+@dataclass(frozen=True)
+class Sample:
+    """One timed run."""
+
+    apps: int
+    concurrency: int
+    wall: float
+    client_cpu: float
+    """CPU seconds argodiff's process used (all its threads)."""
+    server_cpu: float
+    """CPU seconds the simulator's process used."""
+
+
 def measure(sizes: Sizes, workdir: Path) -> Outcome:
     bench = build(workdir / "gitops", max(*sizes.apps, sizes.sequential_apps))
     counts = requests_per_app(bench)
-    with simulator_process(bench, sizes.latency, sizes.render_delay) as url:
+    with simulator_process(bench, sizes.latency, sizes.render_delay) as sim:
 
         def run(names: Sequence[str], concurrency: int) -> RunResult:
-            conn = Connection(servers=(url,), auth_token=DEFAULT_TOKEN, concurrency=concurrency)
+            conn = Connection(servers=(sim.url,), auth_token=DEFAULT_TOKEN, concurrency=concurrency)
             result = run_live(names, conn, target=Target.REVISION, revision=bench.pr)
             return checked(result, names, bench)
+
+        def sample(apps: int, concurrency: int) -> Sample:
+            cpu, server = time.process_time(), sim.cpu_seconds()
+            wall, _ = timed(functools.partial(run, bench.apps[:apps], concurrency))
+            cpu, server = time.process_time() - cpu, sim.cpu_seconds() - server
+            return Sample(apps, concurrency, wall, cpu, server)
 
         # Untimed: the simulator renders each app at both revisions once and caches it, as
         # the repo-server does; from then on `render_delay` is the whole cost of a render.
         run(bench.apps, max(sizes.concurrency))
         setup = median_time(lambda: run([], 1), sizes.repeats)
         single = median_time(lambda: run(bench.apps[:1], 1), sizes.repeats)
-        seq_names = bench.apps[: sizes.sequential_apps]
-        sequential, _ = timed(lambda: run(seq_names, 1))
-        walls = {}
-        for n in sizes.apps:
-            for c in sizes.concurrency:
-                walls[n, c], _ = timed(functools.partial(run, bench.apps[:n], c))
-    return _outcome(sizes, counts, Measured(setup, single, sequential), walls)
-
-
-@dataclass(frozen=True)
-class Measured:
-    setup: float
-    """A run of no apps: connect (version, userinfo) and settings."""
-    single: float
-    """A run of one app, one at a time."""
-    sequential: float
-    """A run of `sequential_apps` apps, one at a time."""
-
-
-def _outcome(
-    sizes: Sizes, counts: dict[str, Any], m: Measured, walls: dict[tuple[int, int], float]
-) -> Outcome:
-    setup, single, sequential = m.setup, m.single, m.sequential
+        sequential = sample(sizes.sequential_apps, 1)
+        samples = [sample(n, c) for n in sizes.apps for c in sizes.concurrency]
     per_app = single - setup
-    seq_per_app = (sequential - setup) / sizes.sequential_apps
+    waits = sum(counts["per_app"].values()) * sizes.latency + sizes.render_delay
     raw: dict[str, Any] = {
         "sizes": sizes.__dict__
         | {"apps": list(sizes.apps), "concurrency": list(sizes.concurrency)},
@@ -146,8 +162,8 @@ def _outcome(
         "setup_s": setup,
         "single_app_run_s": single,
         "per_app_s": per_app,
-        "sequential_run_s": sequential,
-        "sequential_per_app_s": seq_per_app,
+        "simulated_waits_per_app_s": waits,
+        "sequential": asdict(sequential),
         "runs": [],
     }
     figures = [
@@ -157,51 +173,57 @@ def _outcome(
             "one app's round trips",
             per_app,
             "s",
-            note=f"{sum(counts['per_app'].values())} requests/app: "
-            + ", ".join(f"{k} {v}" for k, v in sorted(counts["per_app"].items())),
+            note=f"{sum(counts['per_app'].values())} requests/app ("
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts["per_app"].items()))
+            + f"); simulated waits {waits:.2f} s",
         ),
     ]
-    for (n, c), wall in sorted(walls.items()):
-        extrapolated = n > sizes.sequential_apps
-        one_at_a_time = setup + n * seq_per_app if extrapolated else sequential
-        bound = setup + math.ceil(n / c) * per_app
-        how = (
-            f"extrapolated from {sizes.sequential_apps} apps run one at a time"
-            if extrapolated
-            else f"measured: {n} apps one at a time"
-        )
-        raw["runs"].append(
-            {
-                "apps": n,
-                "concurrency": c,
-                "wall_s": wall,
-                "one_at_a_time_s": one_at_a_time,
-                "one_at_a_time_extrapolated": extrapolated,
-                "bound_s": bound,
-            }
-        )
-        label = f"{n} apps, concurrency {c}"
-        figures += [
-            Figure(NAME, f"{label}: wall time", wall, "s"),
-            Figure(
-                NAME,
-                f"{label}: speedup vs one at a time",
-                one_at_a_time / wall,
-                "×",
-                SPEEDUP_TARGET,
-                at_most=False,
-                note=f"{one_at_a_time:.1f} s {how}",
-            ),
-            Figure(
-                NAME,
-                f"{label}: wall / bound",
-                wall / bound,
-                "×",
-                BOUND_TARGET,
-                note=f"bound {bound:.2f} s = setup + ceil({n}/{c}) × one app",
-            ),
-        ]
+    for s in samples:
+        row = _compare(s, sequential, setup, per_app)
+        raw["runs"].append(asdict(s) | row)
+        figures += _figures(s, row, sequential.apps)
     return Outcome(figures, raw)
+
+
+def _compare(s: Sample, sequential: Sample, setup: float, per_app: float) -> dict[str, Any]:
+    extrapolated = s.apps > sequential.apps
+    seq_per_app = (sequential.wall - setup) / sequential.apps
+    return {
+        "one_at_a_time_s": setup + s.apps * seq_per_app if extrapolated else sequential.wall,
+        "one_at_a_time_extrapolated": extrapolated,
+        "bound_s": setup + math.ceil(s.apps / s.concurrency) * per_app,
+    }
+
+
+def _figures(s: Sample, row: dict[str, Any], sequential_apps: int) -> list[Figure]:
+    label = f"{s.apps} apps, concurrency {s.concurrency}"
+    how = (
+        f"extrapolated from {sequential_apps} apps run one at a time"
+        if row["one_at_a_time_extrapolated"]
+        else f"measured: {s.apps} apps one at a time"
+    )
+    cpu = f"CPU/app: argodiff {s.client_cpu / s.apps * 1000:.0f} ms"
+    cpu += f", simulator {s.server_cpu / s.apps * 1000:.0f} ms"
+    return [
+        Figure(NAME, f"{label}: wall time", s.wall, "s", note=cpu),
+        Figure(
+            NAME,
+            f"{label}: speedup vs one at a time",
+            row["one_at_a_time_s"] / s.wall,
+            "×",
+            SPEEDUP_TARGET,
+            at_most=False,
+            note=f"{row['one_at_a_time_s']:.1f} s {how}",
+        ),
+        Figure(
+            NAME,
+            f"{label}: wall / bound",
+            s.wall / row["bound_s"],
+            "×",
+            BOUND_TARGET,
+            note=f"bound {row['bound_s']:.2f} s = setup + ceil({s.apps}/{s.concurrency}) × one app",
+        ),
+    ]
 
 
 def run_benchmark(sizes: Sizes) -> Outcome:
