@@ -181,8 +181,11 @@ class Cluster:
                 try:
                     cached = self._render_fresh(model, sha)
                 except ArgodiffError as exc:
-                    self._renders[key] = str(exc)
-                    raise ManifestFailure(f"Manifest generation error: {exc}") from None
+                    # The repo-server's message is the tool's own, without argodiff's
+                    # "app X, file:" prefix.
+                    message = str(exc.args[0]) if exc.args else str(exc)
+                    self._renders[key] = message
+                    raise ManifestFailure(f"Manifest generation error: {message}") from None
                 self._renders[key] = cached
         return copy.deepcopy(cached)
 
