@@ -38,6 +38,8 @@ ARGOCD_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.canary-argocd-token-
 CF_CLIENT_ID = "canary-client-id.access"
 CF_SECRET = "canary-cf-access-secret-c1a9f0"
 GITHUB_TOKEN = "ghs_canaryGithubToken8f2d6e0b"
+API_KEY = "canary-header-api-key-7d3e55"
+"""Sent with `--header 'X-Api-Key: …'`."""
 REVOKED_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvbGQifQ.canary-revoked-token-6a0c3d"
 """A token Argo CD no longer takes (401)."""
 
@@ -58,7 +60,7 @@ SECRET_VALUES = (
     GENERATED_PR,
     DRIFT,
 )
-CREDENTIALS = (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN, REVOKED_TOKEN)
+CREDENTIALS = (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN, REVOKED_TOKEN, API_KEY)
 ALL = SECRET_VALUES + CREDENTIALS
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from tests.publish.conftest import FakeGitHub, Fault
 from tests.security.canaries import (
+    API_KEY,
     ARGOCD_TOKEN,
     CF_CLIENT_ID,
     CF_SECRET,
@@ -179,6 +180,7 @@ def test_pr_job_edits_its_comment_and_report_reposts(
 # --- error paths ----------------------------------------------------------------------------
 
 
+HEADER = f"X-Api-Key: {API_KEY}"
 ECHOES = [(500, False), (400, False), (401, False), (403, True), (502, True)]
 
 
@@ -188,7 +190,7 @@ def test_app_against_a_server_that_echoes_the_credentials(
 ) -> None:
     with echo_server(status, html=html) as url:
         out = cli.run(
-            ["app", "vault", "--revision", fixture.pr, "-o", "json"],
+            ["app", "vault", "--revision", fixture.pr, "-o", "json", "--header", HEADER],
             cwd=workspace,
             env=connection_env(url),
         )
