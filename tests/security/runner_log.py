@@ -17,6 +17,11 @@ class Command:
     data: str
     line: str
 
+    @property
+    def plain(self) -> bool:
+        """Written as argodiff writes commands: `::name` at the very start of the line."""
+        return self.line.startswith(f"::{self.name}")
+
 
 def parse(line: str) -> Command | None:
     text = line.lstrip()

@@ -12,10 +12,18 @@ from typing import Any
 
 import pytest
 
+from tests.fixture_repo import GitRepo, application, kustomization
 from tests.publish.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN, CF_CLIENT_ID, CF_SECRET, GITHUB_TOKEN
-from tests.security.gitops import APPS, HOSTILE_ROLE, INJECTION_LINES, NAME_MARK, VALUE_MARK
-from tests.security.harness import Cli, Fixture, Outputs, PrJob
+from tests.security.gitops import (
+    APPS,
+    HOSTILE_ROLE,
+    INJECTION_LINES,
+    NAME_MARK,
+    VALUE_MARK,
+    base_files,
+)
+from tests.security.harness import Cli, Fixture, Outputs, PrJob, checkout
 from tests.security.rendered import Rendered
 from tests.security.runner_log import RunnerLog
 from tests.simulator import Simulator
@@ -46,18 +54,18 @@ def assert_inert_markdown(markdown: str) -> Rendered:
     return doc
 
 
-def assert_inert_log(log: str) -> RunnerLog:
+def assert_inert_log(log: str, hostile: tuple[str, ...] = HOSTILE_WORDS) -> RunnerLog:
     """The runner acts only on argodiff's own commands; manifest text is printed inert."""
     read = RunnerLog.read(log)
     assert not read.still_stopped, "workflow commands left switched off"
-    acted_on = [c.line for c in read.honoured if c.name not in ARGODIFF_COMMANDS]
+    acted_on = [c.line for c in read.honoured if c.name not in ARGODIFF_COMMANDS or not c.plain]
     assert acted_on == [], "the runner would act on these lines"
     # argodiff's resume tokens are random (uuid4), so no manifest can guess one.
     tokens = [c.data for c in read.honoured if c.name == "stop-commands"]
     assert tokens == read.resumed and all(re.fullmatch(r"[0-9a-f]{32}", t) for t in tokens)
     masks = [c.data for c in read.honoured if c.name == "add-mask"]
     assert set(masks) <= {ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN}
-    for word in HOSTILE_WORDS:
+    for word in hostile:
         assert [ln for ln in read.free if word in ln] == [], word
     return read
 
@@ -208,3 +216,46 @@ def test_pr_dry_run_prints_the_comment_inert(pr_job: PrJob, github: FakeGitHub) 
     assert out.code == 0, out.stderr
     assert github.bodies() == []
     assert_inert_log(out.stdout)
+
+
+EVIL_APP = f"{NAME_MARK} ##[error]pwned @octocat </details><img src=x onerror=alert(1)>"
+EVIL_FILES = {
+    "argoproj/evil/application.yaml": application("evil", "evil").replace(
+        "name: evil", f"name: {json.dumps(EVIL_APP)}", 1
+    ),
+    "argoproj/evil/overlays/prod/kustomization.yaml": kustomization("cm.yaml"),
+    "argoproj/evil/overlays/prod/cm.yaml": "apiVersion: v1\nkind: ConfigMap\n"
+    "metadata: {name: c}\ndata: {a: b}\n",
+}
+
+HOSTILE_APP_NAME_BUG = (
+    "Application names are not validated (Kubernetes would refuse this one, but an offline run "
+    "on a fork's PR reads it from the PR): argodiff/cli/pr.py _diff.progress echoes "
+    "`[i/n] NAME: status` raw to the step log, and the runner honours `##[...]` anywhere in a "
+    "line (legacy ActionCommand.TryParse)"
+)
+
+
+@pytest.fixture(scope="module")
+def evil_fixture(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
+    repo = GitRepo.init(tmp_path_factory.mktemp("evil") / "repo")
+    base = repo.commit(base_files(), "base")
+    return Fixture(repo, base, repo.commit(EVIL_FILES, "an Application with a hostile name"))
+
+
+@pytest.mark.xfail(strict=True, reason=HOSTILE_APP_NAME_BUG)
+def test_hostile_application_name_in_an_offline_pr_run(
+    evil_fixture: Fixture, cli: Cli, github: FakeGitHub, tmp_path: Path
+) -> None:
+    github.head_sha = evil_fixture.pr
+    github.files = [{"filename": f, "status": "added"} for f in EVIL_FILES]
+    job = PrJob(evil_fixture, checkout(evil_fixture, tmp_path / "evil"), cli)
+    out = job.run(["pr"], {"mode": "offline"})
+    assert out.code == 0, out.stdout + out.stderr
+    parts = github.bodies()
+    assert parts
+    docs = [assert_inert_markdown(p) for p in [*parts, out.texts["step summary"]]]
+    assert any(NAME_MARK in n.text for d in docs for n in d.texts())
+    # The name is shown in log group titles (command data, inert); nothing else may act.
+    assert_inert_log(out.stderr, hostile=())
+    assert_inert_log(out.stdout, hostile=())
