@@ -84,5 +84,9 @@ class Rendered(HTMLParser):
         """Texts holding `needle` that are not inside a `<pre>` block."""
         return [n.text for n in self.texts() if needle in n.text and "pre" not in n.ancestors]
 
+    def code_text(self) -> str:
+        """All text inside `<pre>` blocks, joined."""
+        return "".join(n.text for n in self.texts() if "pre" in n.ancestors)
+
     def inside_code(self, needle: str) -> list[str]:
         return [n.text for n in self.texts() if needle in n.text and "pre" in n.ancestors]

@@ -97,6 +97,15 @@ def test_pr_comment_summary_and_log_stay_inert(
     assert parts and github.bodies() == parts
     docs = [assert_inert_markdown(p) for p in [*parts, out.texts["step summary"]]]
     assert_payload_shown(docs)
+    # Every line of every diff is in a code block, in the comment and in the summary.
+    diff_lines = {
+        line
+        for app in out.json("results file")["apps"]
+        for res in app["resources"]
+        for line in res["diff"].splitlines()
+    }
+    for shown in ("".join(d.code_text() for d in docs[:-1]), docs[-1].code_text()):
+        assert [line for line in diff_lines if line not in shown] == []
     log = assert_inert_log(out.stdout)
     assert any(VALUE_MARK in ln for ln in log.stopped)
     assert_inert_log(out.stderr)

@@ -98,10 +98,11 @@ def test_app_against_the_revision(
 def test_app_local_render_against_live_drift(
     cli: Cli, argocd: Simulator, workspace: Path, fmt: str
 ) -> None:
-    """The target is the PR checkout in plaintext; the live side is masked and drifted."""
-    out = cli.run(
-        ["app", *APPS, "--local", "-o", fmt], cwd=workspace, env=connection_env(argocd.url)
-    )
+    """The target is the PR checkout in plaintext; the live side is masked and drifted. The
+    credentials are given as options this time."""
+    flags = ["--server", argocd.url, "--auth-token", ARGOCD_TOKEN]
+    flags += ["--cf-access-client-id", CF_CLIENT_ID, "--cf-access-client-secret", CF_SECRET]
+    out = cli.run(["app", *APPS, "--local", "-o", fmt, *flags], cwd=workspace)
     assert out.code == 1, out.stderr
     assert_no_leak(out)
     if fmt == "json":
