@@ -44,11 +44,13 @@ class Selection:
 @contextlib.contextmanager
 def base_checkout(repo: LocalRepo, base_sha: str) -> Iterator[Path | None]:
     """A clean checkout of the PR base, or None when the commit is not in the clone."""
-    try:
-        with git.worktree(repo.root, base_sha) as path:
-            yield path
-    except ArgodiffError:
-        yield None
+    with contextlib.ExitStack() as stack:
+        try:
+            path: Path | None = stack.enter_context(git.worktree(repo.root, base_sha))
+        except ArgodiffError:
+            path = None
+        # Errors raised by the caller's block pass through untouched.
+        yield path
 
 
 def select_apps(

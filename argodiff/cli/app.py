@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,15 @@ from argodiff import results
 from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options, local_options, require_server
-from argodiff.cli.output import FORMATS, emit, format_run, notifier, progress_printer, use_color
+from argodiff.cli.output import (
+    FORMATS,
+    emit,
+    format_run,
+    in_actions,
+    notifier,
+    progress_printer,
+    use_color,
+)
 from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.model import RunResult
 from argodiff.redact import Redactor
@@ -91,7 +100,8 @@ def app_command(**params: Any) -> int:
     local = _find_repo(
         params, required=bool(params.get("base") or params.get("local_flag") or params["all_apps"])
     )
-    progress = progress_printer(redactor, enabled=len(names) != 1)
+    actions = in_actions(os.environ)
+    progress = progress_printer(redactor, enabled=len(names) != 1, actions=actions)
 
     def offline(base: str, notices: list[str]) -> RunResult:
         assert local is not None
@@ -127,7 +137,7 @@ def app_command(**params: Any) -> int:
                 revision=params.get("revision") or "",
                 local=local,
                 timeout=params["timeout"],
-                notify=notifier(redactor),
+                notify=notifier(redactor, actions=actions),
                 progress=progress,
             )
 
@@ -136,10 +146,8 @@ def app_command(**params: Any) -> int:
             fallback = lambda notice: offline(default_base(local.root), [notice])  # noqa: E731
         run = run_with_fallback(live, fallback)
     fmt = params["fmt"]
-    emit(
-        format_run(run, fmt, color=use_color(params["color"], sys.stdout), lang=params["lang"]),
-        redactor,
-    )
+    color = use_color(params["color"], sys.stdout)
+    emit(format_run(run, fmt, color=color, lang=params["lang"]), redactor, fmt=fmt, actions=actions)
     return int(results.exit_status(run))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,14 @@ from argodiff import results
 from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import local_options
-from argodiff.cli.output import FORMATS, emit, format_run, progress_printer, use_color
+from argodiff.cli.output import (
+    FORMATS,
+    emit,
+    format_run,
+    in_actions,
+    progress_printer,
+    use_color,
+)
 from argodiff.demo import run_demo
 from argodiff.exitcodes import ExitStatus
 from argodiff.redact import Redactor
@@ -33,9 +41,15 @@ def demo_command(**params: Any) -> int:
     the report; `-o markdown` prints the PR comment as argodiff would post it."""
     repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
     redactor = Redactor()
-    run = run_demo(repo, progress=progress_printer(redactor, enabled=True))
+    actions = in_actions(os.environ)
+    run = run_demo(repo, progress=progress_printer(redactor, enabled=True, actions=actions))
     color = use_color(params["color"], sys.stdout)
-    emit(format_run(run, params["fmt"], color=color, lang=params["lang"]), redactor)
+    emit(
+        format_run(run, params["fmt"], color=color, lang=params["lang"]),
+        redactor,
+        fmt=params["fmt"],
+        actions=actions,
+    )
     # The demo's diff is expected: only a failure is worth a non-zero exit.
     failed = results.exit_status(run) is ExitStatus.ERROR
     return int(ExitStatus.ERROR if failed else ExitStatus.NO_DIFF)

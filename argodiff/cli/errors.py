@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -13,9 +14,27 @@ from argodiff.errors import ArgodiffError
 from argodiff.exitcodes import ExitStatus
 from argodiff.redact import Redactor
 
+SECRET_VARIABLES = (
+    "ARGOCD_AUTH_TOKEN",
+    "CF_ACCESS_CLIENT_SECRET",
+    "GITHUB_TOKEN",
+    "INPUT_ARGOCD-AUTH-TOKEN",
+    "INPUT_CF-ACCESS-CLIENT-SECRET",
+    "INPUT_GITHUB-TOKEN",
+)
+
 
 def _secret_param(name: str) -> bool:
     return "token" in name or "secret" in name
+
+
+def _fail(message: str, redactor: Redactor) -> None:
+    # Imported here: output pulls in the reports, which the error path rarely needs.
+    from argodiff.cli.output import in_actions, log_safe
+
+    line = redactor.scrub(f"argodiff: error: {message}")
+    click.echo(log_safe(line, actions=in_actions(os.environ)), err=True)
+    sys.exit(ExitStatus.ERROR)
 
 
 def handle_errors(func: Callable[..., int]) -> Callable[..., None]:
@@ -23,17 +42,17 @@ def handle_errors(func: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        redactor = Redactor(
-            str(v) for k, v in kwargs.items() if isinstance(v, str) and _secret_param(k)
-        )
+        secrets = [str(v) for k, v in kwargs.items() if isinstance(v, str) and _secret_param(k)]
+        secrets += [os.environ.get(name, "") for name in SECRET_VARIABLES]
+        redactor = Redactor(secrets)
         try:
             status = func(*args, **kwargs)
         except ArgodiffError as exc:
-            click.echo(redactor.scrub(f"argodiff: error: {exc}"), err=True)
-            sys.exit(ExitStatus.ERROR)
+            _fail(str(exc), redactor)
         except KeyboardInterrupt:
-            click.echo("argodiff: interrupted", err=True)
-            sys.exit(ExitStatus.ERROR)
+            _fail("interrupted", redactor)
+        except Exception as exc:  # a bug: say what broke, in one line, without a traceback
+            _fail(f"internal error ({type(exc).__name__}): {exc}; please report it", redactor)
         sys.exit(status)
 
     return wrapper

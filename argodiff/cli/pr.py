@@ -157,12 +157,15 @@ def pr_command(**params: Any) -> int:
     urls = [f"{ctx.server_url}/{ctx.repository}"] if ctx.repository else []
     repo = LocalRepo.find(workspace, params["apps_dir"], urls)
     gh = github_client(ctx.token, api_url=ctx.api_url) if ctx.token else None
-    req = from_event(
-        ctx, repo, apps=params["apps"], revision=params["revision"], pr=params["pr_number"]
-    )
-    if req.apps is None:
-        req.changed = _changed_files(ctx, req, repo, gh)
-    run = _diff(req, params, conn, repo, redactor)
+    # Progress and errors name apps, files and servers from the PR: nothing printed while
+    # the apps are found and diffed may act on the runner.
+    with actions.commands_off():
+        req = from_event(
+            ctx, repo, apps=params["apps"], revision=params["revision"], pr=params["pr_number"]
+        )
+        if req.apps is None:
+            req.changed = _changed_files(ctx, req, repo, gh)
+        run = _diff(req, params, conn, repo, redactor)
 
     log_apps(run, actions, redactor)
     results_path = Path(params["results_file"])
@@ -182,10 +185,11 @@ def pr_command(**params: Any) -> int:
             pinned_head=req.pinned_head,
             run_url=ctx.run_url,
         )
-        note = post_comment(
-            run, target, redactor, dry_run=_print_parts if params["dry_run"] else None
-        )
-        click.echo(note)
+        with actions.commands_off():
+            note = post_comment(
+                run, target, redactor, dry_run=_print_parts if params["dry_run"] else None
+            )
+            click.echo(note)
     write_summary(
         run,
         actions,

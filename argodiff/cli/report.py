@@ -13,7 +13,7 @@ import click
 from argodiff import results
 from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.output import FORMATS, emit, format_run, use_color
+from argodiff.cli.output import FORMATS, emit, format_run, in_actions, use_color
 from argodiff.errors import ConfigError
 from argodiff.ghenv import from_environ
 from argodiff.prreport import CommentTarget, post_comment, write_summary
@@ -65,7 +65,12 @@ def report_command(**params: Any) -> int:
     redactor = Redactor([ctx.token])
     if not params["post"]:
         color = use_color(params["color"], sys.stdout)
-        emit(format_run(run, params["fmt"], color=color, lang=params["lang"]), redactor)
+        emit(
+            format_run(run, params["fmt"], color=color, lang=params["lang"]),
+            redactor,
+            fmt=params["fmt"],
+            actions=in_actions(os.environ),
+        )
         return int(results.exit_status(run))
     repository = params["repository"] or ctx.repository
     number = params["pr_number"] or _event_pr(ctx.event)

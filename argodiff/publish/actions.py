@@ -110,14 +110,22 @@ class Actions:
     def _annotate(self, kind: str, message: str, title: str, file: str, line: int) -> None:
         self._command(kind, message, file=file, line=str(line) if line else "", title=title)
 
-    def untrusted(self, text: str) -> None:
-        """Print text from a PR (manifests, diffs) with workflow commands switched off, so a
-        line like `::add-mask::` or `::set-env` in it cannot act on the runner. The resume token
-        is random per call, so the text cannot guess it to switch commands back on."""
+    @contextmanager
+    def commands_off(self) -> Iterator[None]:
+        """Whatever is printed inside (manifests, diffs, app names from a PR) cannot act on the
+        runner: workflow commands are off until a resume token that is random per block, so
+        the text cannot guess it to switch commands back on."""
         token = uuid.uuid4().hex
         self._command("stop-commands", token)
-        self._write(text if text.endswith("\n") else text + "\n")
-        self._write(f"::{token}::\n")
+        try:
+            yield
+        finally:
+            self._write(f"::{token}::\n")
+
+    def untrusted(self, text: str) -> None:
+        """Print text from a PR with workflow commands switched off (see commands_off)."""
+        with self.commands_off():
+            self._write(text if text.endswith("\n") else text + "\n")
 
     def set_output(self, name: str, value: str) -> None:
         """Set a step output: `name=value`, or for a value with line breaks the heredoc form
