@@ -14,7 +14,7 @@ from urllib3.util.retry import Retry
 
 from argodiff import __version__
 from argodiff.argocd.answers import NO_SUBJECT, Subject, read_json
-from argodiff.argocd.errors import Unreachable
+from argodiff.argocd.errors import UnexpectedAnswer, Unreachable
 from argodiff.config import Connection
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504, 524})
@@ -95,6 +95,15 @@ class Transport:
                 verify=self._verify,
                 allow_redirects=False,
             )
+        except requests.exceptions.ChunkedEncodingError as exc:
+            if "IncompleteRead" not in str(exc):
+                raise Unreachable(
+                    public_url(server), "the connection broke off mid-answer", app=subject.app
+                ) from None
+            # The server (or a proxy) sent fewer bytes than it announced.
+            raise UnexpectedAnswer(
+                path, "the answer was cut short (truncated body)", app=subject.app
+            ) from None
         except requests.RequestException as exc:
             raise Unreachable(
                 public_url(server), self.scrub(failure_reason(exc, self._timeout)), app=subject.app
@@ -140,6 +149,11 @@ def failure_reason(exc: requests.RequestException, timeout: float) -> str:
     text = str(cause)
     if "timed out" in text.lower():
         return f"no answer within {timeout:g} s"
+    # urllib3 wraps these in reprs such as ('Connection aborted.', ConnectionResetError(104, …)).
+    if "ConnectionResetError" in text or "Connection reset" in text:
+        return "the connection was reset"
+    if "RemoteDisconnected" in text:
+        return "the server closed the connection without answering"
     text = _ERRNO.sub("", _OBJECT_PREFIX.sub("", text)).removeprefix(_NEW_CONNECTION)
     if isinstance(exc, requests.exceptions.SSLError):
         return f"TLS error: {text}"

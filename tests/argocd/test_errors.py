@@ -240,7 +240,7 @@ def test_unreachable_after_connect(mock: responses.RequestsMock) -> None:
 
     with pytest.raises(Unreachable) as err:
         client.managed_resources(APP)
-    assert str(err.value) == f"app grafana: {SERVER} did not answer: Connection reset by peer"
+    assert str(err.value) == f"app grafana: {SERVER} did not answer: the connection was reset"
 
 
 def test_secrets_never_reach_errors_or_reprs(mock: responses.RequestsMock) -> None:
