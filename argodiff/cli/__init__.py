@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from argodiff import __version__
 
+COMMANDS = {
+    "app": "argodiff.cli.app:app_command",
+    "pr": "argodiff.cli.pr:pr_command",
+    "affected": "argodiff.cli.affected:affected_command",
+    "report": "argodiff.cli.report:report_command",
+    "demo": "argodiff.cli.demo:demo_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (or help lists it): `app` need
+    not load PyGithub, and every start stays quick."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="argodiff")
 def cli() -> None:
     """Show what a change to this GitOps repository would do to the live Argo CD cluster."""
@@ -15,7 +45,3 @@ def cli() -> None:
 
 def main() -> None:
     cli(prog_name="argodiff")
-
-
-# Commands register themselves on `cli` when imported.
-from argodiff.cli import affected, app, demo, pr, report  # noqa: E402, F401

@@ -10,7 +10,6 @@ import click
 
 from argodiff import git
 from argodiff.affected import affected_apps, shard
-from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import local_options
 from argodiff.discover import discover_applications
@@ -18,7 +17,7 @@ from argodiff.exitcodes import ExitStatus
 from argodiff.runs import LocalRepo, checkout, default_base
 
 
-@cli.command("affected")
+@click.command("affected")
 @click.option(
     "--base",
     metavar="REF",

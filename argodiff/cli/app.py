@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from argodiff import results
-from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options, local_options, require_server
 from argodiff.cli.output import (
@@ -35,7 +34,7 @@ from argodiff.runs import (
 )
 
 
-@cli.command("app")
+@click.command("app")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option("--all", "all_apps", is_flag=True, help="Every Application under --apps-dir.")
 @click.option("--revision", help="Target: Argo CD renders this git revision (SHA, branch, tag).")

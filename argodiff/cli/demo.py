@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from argodiff import results
-from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import local_options
 from argodiff.cli.output import (
@@ -27,7 +26,7 @@ from argodiff.redact import Redactor
 from argodiff.runs import LocalRepo
 
 
-@cli.command("demo")
+@click.command("demo")
 @click.option(
     "--output", "-o", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
 )

@@ -12,7 +12,6 @@ import click
 from github import Github
 
 from argodiff import git, results
-from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
 from argodiff.config import Connection
@@ -46,7 +45,7 @@ def _env(name: str, *more: str) -> list[str]:
     return [f"INPUT_{name.upper()}", *more]
 
 
-@cli.command("pr")
+@click.command("pr")
 @click.option(
     "--mode",
     type=click.Choice(Mode.ALL),

@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 import click
 
 from argodiff import results
-from argodiff.cli import cli
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.output import FORMATS, emit, format_run, in_actions, use_color
 from argodiff.errors import ConfigError
@@ -22,7 +21,7 @@ from argodiff.publish.github import github_client
 from argodiff.redact import Redactor
 
 
-@cli.command("report")
+@click.command("report")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--output", "-o", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
