@@ -19,7 +19,7 @@ import pytest
 import responses
 from requests import PreparedRequest
 
-from argodiff.cli import cli, main
+from argodiff.cli import main
 from argodiff.command import run
 from tests.action.files import ACTION, DOCKERFILE, load_yaml, workflow
 from tests.conftest import GitOpsRepo
@@ -33,11 +33,6 @@ CF_ID = "0c0ffee.access"
 CF_SECRET = "cf-s3cret-0123456789abcdef"
 
 Reply = tuple[int, dict[str, str], str]
-
-pytestmark = pytest.mark.skipif(
-    "pr" not in cli.commands, reason="this build of argodiff has no `pr` command yet"
-)
-
 
 @dataclass
 class GitHubApi:
