@@ -14,8 +14,8 @@ import jq
 import jsonpointer  # type: ignore[import-untyped]
 
 from argodiff.engine.kinds import group_kind
+from argodiff.globs import glob_match
 from argodiff.model import Application, ArgoSettings, IgnoreRule, Manifest
-from argodiff.render.directory import glob_match
 
 
 def matching_rules(obj: Manifest, app: Application, settings: ArgoSettings) -> list[IgnoreRule]:
