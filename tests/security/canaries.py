@@ -82,15 +82,25 @@ class Leak:
         return f"{self.where}: canary {self.canary!r} found as {self.form!r}"
 
 
+FRAGMENT = 16
+"""Length of the pieces of a canary searched for: a cut-off secret is a leak too."""
+
+
+def _pieces(text: str) -> set[str]:
+    return {text[i : i + FRAGMENT] for i in range(len(text) - FRAGMENT + 1)}
+
+
 def find_leaks(outputs: dict[str, str], canaries: Iterable[str] = ALL) -> list[Leak]:
-    """Every (output, canary, form) hit; `outputs` maps a name (stdout, comment 2…) to text."""
+    """Every (output, canary, form) hit; `outputs` maps a name (stdout, comment 2…) to text.
+    A form is the whole canary in one of its encodings, or any piece of FRAGMENT characters
+    of the plain canary (what is left when a message is cut in the middle of it)."""
     needles = [(c, f) for c in canaries for f in sorted(forms(c))]
-    return [
-        Leak(where, canary, form)
-        for where, text in outputs.items()
-        for canary, form in needles
-        if form in text
-    ]
+    pieces = {p: c for c in canaries for p in _pieces(c)}
+    leaks = []
+    for where, text in outputs.items():
+        leaks += [Leak(where, canary, form) for canary, form in needles if form in text]
+        leaks += [Leak(where, pieces[p], p) for p in sorted(_pieces(text) & pieces.keys())]
+    return leaks
 
 
 def mask_lines(log: str) -> tuple[list[str], str]:

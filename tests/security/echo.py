@@ -21,7 +21,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         headers = "\n".join(f"{k}: {v}" for k, v in self.headers.items())
-        if self.server.html:
+        if self.server.cut_at:
+            # One plain-text line, the credential starting just before `cut_at` characters.
+            auth = self.headers.get("Authorization", "")
+            body = "E" * (self.server.cut_at - len(auth) // 2) + f"{auth} {headers!r}"
+            content_type = "text/plain"
+        elif self.server.html:
             body = f"<html><body><h1>Error</h1><pre>{self.path}\n{headers}</pre></body></html>"
             content_type = "text/html"
         else:
@@ -42,13 +47,16 @@ class _EchoServer(ThreadingHTTPServer):
     daemon_threads = True
     status = 500
     html = False
+    cut_at = 0
 
 
 @contextmanager
-def echo_server(status: int, *, html: bool = False) -> Iterator[str]:
-    """The server's base URL; every request gets `status` and its own headers back."""
+def echo_server(status: int, *, html: bool = False, cut_at: int = 0) -> Iterator[str]:
+    """The server's base URL; every request gets `status` and its own headers back: as JSON,
+    as an HTML page, or (`cut_at`) as one text line with the Authorization header straddling
+    character `cut_at`."""
     httpd = _EchoServer(("127.0.0.1", 0), _Handler)
-    httpd.status, httpd.html = status, html
+    httpd.status, httpd.html, httpd.cut_at = status, html, cut_at
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,7 +1,8 @@
 """Run argodiff the ways a user does and collect every output it writes.
 
 Runs are in-process (so `responses` answers PyGithub, and the suite stays fast), with output
-captured at the file-descriptor level; the Argo CD simulator is real HTTP on 127.0.0.1.
+captured at the file-descriptor level, except where a step log's pipe matters; the Argo CD
+simulator is real HTTP on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -56,6 +58,22 @@ class Outputs:
 
     def comments(self) -> list[str]:
         return [text for name, text in self.texts.items() if name.startswith("comment ")]
+
+
+def run_piped(argv: list[str], *, cwd: Path, env: dict[str, str]) -> Outputs:
+    """`argodiff ARGV...` as its own process writing to pipes, as the runner starts a step
+    (argodiff tells a pipe, which the runner reads, from a file it was redirected to)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(_CONNECTION_VARS)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "argodiff", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean | {"NO_COLOR": "1"} | env,
+        timeout=120,
+        check=False,
+    )
+    return Outputs(proc.returncode, {"stdout": proc.stdout, "stderr": proc.stderr})
 
 
 def checkout(fixture: Fixture, where: Path) -> Path:

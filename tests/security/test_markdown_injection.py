@@ -23,7 +23,7 @@ from tests.security.gitops import (
     VALUE_MARK,
     base_files,
 )
-from tests.security.harness import Cli, Fixture, Outputs, PrJob, checkout
+from tests.security.harness import Cli, Fixture, Outputs, PrJob, checkout, run_piped
 from tests.security.rendered import Rendered
 from tests.security.runner_log import RunnerLog
 from tests.simulator import Simulator
@@ -176,50 +176,32 @@ def test_untrusted_results_file_is_posted_inert(pr_job: PrJob, github: FakeGitHu
     assert_inert_log(out.stderr)
 
 
-APP_IN_ACTIONS_BUG = (
-    "argodiff/cli/app.py app_command (and cli/report.py without --post) print the report with "
-    "cli/output.py emit(), raw: in a workflow `run:` step (GITHUB_ACTIONS=true) a manifest "
-    "line such as ` ::set-output ...` (a diff context line, which the runner trims) or "
-    "`##[...]` anywhere in a line is honoured; pr.py wraps the same text in "
-    "Actions.untrusted() (stop-commands)"
-)
-
-
 IN_A_WORKFLOW_STEP = {"GITHUB_ACTIONS": "true", "CI": "true"}
 
 
-@pytest.mark.xfail(strict=True, reason=APP_IN_ACTIONS_BUG)
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_app_in_a_workflow_step_prints_manifests_inert(
-    cli: Cli, fixture: Fixture, workspace: Path, fmt: str
+    fixture: Fixture, workspace: Path, fmt: str
 ) -> None:
     """`argodiff app` is also meant for workflow steps; there its stdout is the step's log."""
     argv = ["app", *APPS, "--base", fixture.base, "-o", fmt]
-    out = cli.run(argv, cwd=workspace, env=IN_A_WORKFLOW_STEP)
+    out = run_piped(argv, cwd=workspace, env=IN_A_WORKFLOW_STEP)
     assert out.code == 1, out.stderr
     assert_inert_log(out.stdout)
+    assert_inert_log(out.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason=APP_IN_ACTIONS_BUG)
 def test_report_in_a_workflow_step_prints_manifests_inert(
     cli: Cli, fixture: Fixture, workspace: Path, tmp_path: Path
 ) -> None:
     offline = cli.run(["app", *APPS, "--base", fixture.base, "-o", "json"], cwd=workspace)
     results = tmp_path / "results.json"
     results.write_text(offline.stdout, encoding="utf-8")
-    out = cli.run(["report", str(results)], cwd=workspace, env=IN_A_WORKFLOW_STEP)
+    out = run_piped(["report", str(results)], cwd=workspace, env=IN_A_WORKFLOW_STEP)
     assert out.code == 1, out.stderr
     assert_inert_log(out.stdout)
 
 
-DRY_RUN_BUG = (
-    "argodiff/cli/pr.py _print_parts (`argodiff pr --dry-run`) echoes the comment parts to the "
-    "step log raw: diff lines in them such as ` ::set-output ...` or `##[...]` are honoured by "
-    "the runner; they need Actions.untrusted() like log_apps uses"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=DRY_RUN_BUG)
 def test_pr_dry_run_prints_the_comment_inert(pr_job: PrJob, github: FakeGitHub) -> None:
     out = pr_job.run(["pr", "--dry-run"], {"mode": "offline"})
     assert out.code == 0, out.stderr
@@ -237,13 +219,6 @@ EVIL_FILES = {
     "metadata: {name: c}\ndata: {a: b}\n",
 }
 
-HOSTILE_APP_NAME_BUG = (
-    "Application names are not validated (Kubernetes would refuse this one, but an offline run "
-    "on a fork's PR reads it from the PR): argodiff/cli/pr.py _diff.progress echoes "
-    "`[i/n] NAME: status` raw to the step log, and the runner honours `##[...]` anywhere in a "
-    "line (legacy ActionCommand.TryParse)"
-)
-
 
 @pytest.fixture(scope="module")
 def evil_fixture(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
@@ -252,7 +227,6 @@ def evil_fixture(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
     return Fixture(repo, base, repo.commit(EVIL_FILES, "an Application with a hostile name"))
 
 
-@pytest.mark.xfail(strict=True, reason=HOSTILE_APP_NAME_BUG)
 def test_hostile_application_name_in_an_offline_pr_run(
     evil_fixture: Fixture, cli: Cli, github: FakeGitHub, tmp_path: Path
 ) -> None:
