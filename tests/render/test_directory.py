@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from argodiff.errors import ManifestError
+from argodiff.globs import glob_match
 from argodiff.render import Renderer
-from argodiff.render.directory import glob_match
 from tests.render.conftest import application, configmap, write
 
 
