@@ -41,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run only this benchmark (repeatable)",
     )
     p.add_argument(
+        "--markdown", action="store_true", help="print the table as GitHub markdown (for docs)"
+    )
+    p.add_argument(
         "--output",
         type=Path,
         default=Path("bench-results.json"),
@@ -54,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes[name] = run(args.quick)
     figures = [f for out in outcomes.values() for f in out.figures]
     print()
-    print(table(figures))
+    print(table(figures, "github" if args.markdown else "simple"))
     context = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "quick": args.quick,

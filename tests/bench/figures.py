@@ -48,7 +48,8 @@ def _value(fig: Figure) -> str:
     return f"{fig.value:,.3g} {fig.unit}" if fig.value < 100 else f"{fig.value:,.0f} {fig.unit}"
 
 
-def table(figures: Sequence[Figure]) -> str:
+def table(figures: Sequence[Figure], fmt: str = "simple") -> str:
+    """The figures as a table; `fmt` is a tabulate format (`github` for markdown)."""
     rows = [
         [
             f.benchmark,
@@ -60,7 +61,8 @@ def table(figures: Sequence[Figure]) -> str:
         ]
         for f in figures
     ]
-    return tabulate(rows, headers=["benchmark", "figure", "value", "target", "", "note"])
+    headers = ["benchmark", "figure", "value", "target", "result", "note"]
+    return tabulate(rows, headers=headers, tablefmt=fmt)
 
 
 def write_json(path: Path, outcomes: dict[str, Outcome], context: dict[str, Any]) -> None:
