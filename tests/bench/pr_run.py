@@ -70,10 +70,10 @@ class SimProcess:
 def simulator_process(
     bench: BenchRepo, latency: float, render_delay: float
 ) -> Iterator[SimProcess]:
-    """The simulator in a child process (tests/bench/serve.py). A separate process, as Argo CD
-    is: in this one the simulator's own Python work would compete with argodiff's for the
+    """The simulator in a child process (`python -m tests.simulator`). A separate process, as
+    Argo CD is: in this one the simulator's own Python work would compete with argodiff's for the
     GIL and the figures would partly measure the simulator."""
-    args = [sys.executable, "-m", "tests.bench.serve", "--repo", str(bench.repo.path)]
+    args = [sys.executable, "-m", "tests.simulator", "--repo", str(bench.repo.path)]
     args += ["--synced", bench.synced, "--token", DEFAULT_TOKEN]
     args += ["--latency", str(latency), "--render-delay", str(render_delay)]
     root = Path(__file__).resolve().parents[2]

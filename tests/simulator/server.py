@@ -408,6 +408,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Go (Argo CD's server) sets TCP_NODELAY on every connection; http.server writes headers
+    # and body in two sends, which with Nagle on waits ~40 ms for the client's delayed ACK.
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
