@@ -124,17 +124,17 @@ def test_app_offline_both_sides_in_plaintext(
         assert "data.password: value changed (hidden)" in notes
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
 def test_report_of_a_results_file(
-    cli: Cli, fixture: Fixture, workspace: Path, tmp_path: Path, fmt: str
+    cli: Cli, fixture: Fixture, workspace: Path, tmp_path: Path
 ) -> None:
     offline = cli.run(["app", *APPS, "--base", fixture.base, "-o", "json"], cwd=workspace)
     results = tmp_path / "results.json"
     results.write_text(offline.stdout, encoding="utf-8")
-    out = cli.run(["report", str(results), "-o", fmt], cwd=workspace)
-    assert out.code == 1, out.stderr
-    assert "chart-credentials" in out.stdout
-    assert_no_leak(out)
+    for fmt in FORMATS:
+        out = cli.run(["report", str(results), "-o", fmt], cwd=workspace)
+        assert out.code == 1, out.stderr
+        assert "chart-credentials" in out.stdout
+        assert_no_leak(out)
 
 
 # --- argodiff pr ----------------------------------------------------------------------------
@@ -208,6 +208,12 @@ def test_pr_job_against_a_server_that_echoes_the_credentials(
     with echo_server(status, html=html) as url:
         out = pr_job.run(["pr"], action_inputs(url, "revision"))
     assert_no_leak(out, masked=(ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN))
+    assert "Traceback" not in out.stderr
+    if status == 502:
+        # A gateway failure means Argo CD is unreachable: the job falls back to offline.
+        assert out.code == 0 and "OFFLINE" in out.stdout
+    else:
+        assert out.code == 2 and "argodiff: error: " in out.stderr
 
 
 def test_revoked_token_and_refused_service_token(
@@ -231,22 +237,8 @@ def test_revoked_token_and_refused_service_token(
 def test_pr_job_with_a_revoked_token(argocd: Simulator, pr_job: PrJob) -> None:
     out = pr_job.run(["pr"], action_inputs(argocd.url, "revision", token=REVOKED_TOKEN))
     assert_no_leak(out, masked=(REVOKED_TOKEN, CF_SECRET, GITHUB_TOKEN))
-
-
-@pytest.mark.parametrize(("status", "html"), [(500, False), (401, False), (403, True)])
-def test_pr_job_fails_clearly_when_argocd_refuses(pr_job: PrJob, status: int, html: bool) -> None:
-    with echo_server(status, html=html) as url:
-        out = pr_job.run(["pr"], action_inputs(url, "revision"))
     assert "Traceback" not in out.stderr
-    assert out.code == 2
-    assert "argodiff: error: " in out.stderr
-
-
-def test_pr_job_fails_clearly_with_a_revoked_token(argocd: Simulator, pr_job: PrJob) -> None:
-    out = pr_job.run(["pr"], action_inputs(argocd.url, "revision", token=REVOKED_TOKEN))
-    assert "Traceback" not in out.stderr
-    assert out.code == 2
-    assert "token" in out.stderr
+    assert out.code == 2 and "token" in out.stderr
 
 
 def test_unreachable_servers(cli: Cli, fixture: Fixture, workspace: Path, pr_job: PrJob) -> None:
