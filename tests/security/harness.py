@@ -154,6 +154,8 @@ class PrJob:
     cli: Cli
 
     def run(self, argv: list[str], inputs: dict[str, str] | None = None) -> Outputs:
+        """`argodiff ARGV...` in the step's environment: the action's container with `inputs`,
+        or without them a `run:` step (which gets the token as GITHUB_TOKEN)."""
         home = self.cli.home
         event = home / "event.json"
         event.write_text(json.dumps(pr_event(self.fixture)), encoding="utf-8")
@@ -172,10 +174,12 @@ class PrJob:
             "GITHUB_WORKSPACE": str(self.workspace),
             "GITHUB_OUTPUT": str(files["step outputs"]),
             "GITHUB_STEP_SUMMARY": str(files["step summary"]),
-            "INPUT_GITHUB-TOKEN": GITHUB_TOKEN,
-            "INPUT_INSTANCE": "lolice",
         }
-        env |= {f"INPUT_{name.upper()}": value for name, value in (inputs or {}).items()}
+        if inputs is None:
+            env["GITHUB_TOKEN"] = GITHUB_TOKEN
+        else:
+            inputs = {"github-token": GITHUB_TOKEN, "instance": "lolice"} | inputs
+            env |= {f"INPUT_{name.upper()}": value for name, value in inputs.items()}
         out = self.cli.run(argv, cwd=self.workspace, env=env, files=files)
         if results.is_file():
             out.texts["results file"] = results.read_text(encoding="utf-8")
