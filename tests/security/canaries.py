@@ -40,6 +40,8 @@ CF_SECRET = "canary-cf-access-secret-c1a9f0"
 GITHUB_TOKEN = "ghs_canaryGithubToken8f2d6e0b"
 API_KEY = "canary-header-api-key-7d3e55"
 """Sent with `--header 'X-Api-Key: …'`."""
+URL_PASSWORD = "canary-url-password-0d9e41"
+"""The password part of a server URL (`https://user:password@host`)."""
 REVOKED_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvbGQifQ.canary-revoked-token-6a0c3d"
 """A token Argo CD no longer takes (401)."""
 
@@ -60,7 +62,7 @@ SECRET_VALUES = (
     GENERATED_PR,
     DRIFT,
 )
-CREDENTIALS = (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN, REVOKED_TOKEN, API_KEY)
+CREDENTIALS = (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN, REVOKED_TOKEN, API_KEY, URL_PASSWORD)
 ALL = SECRET_VALUES + CREDENTIALS
 
 

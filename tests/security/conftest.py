@@ -3,6 +3,7 @@ Cloudflare Access with the canary token and live drift, and a mocked GitHub."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def workspace(fixture: Fixture, tmp_path: Path) -> Path:
 def github(fixture: Fixture) -> Iterator[FakeGitHub]:
     changed = fixture.repo.git("diff", "--name-only", fixture.base, fixture.pr).split()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add_passthru("http://127.0.0.1")
+        # Real HTTP to 127.0.0.1 only (also with a user:password@ part in the URL).
+        rsps.add_passthru(re.compile(r"http://([^/@]*@)?127\.0\.0\.1[:/]"))
         fake = FakeGitHub(rsps, head_sha=fixture.pr)
         fake.files = [{"filename": f, "status": "modified"} for f in changed]
         fake.register()

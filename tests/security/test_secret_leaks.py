@@ -24,6 +24,8 @@ from tests.security.canaries import (
     GITHUB_TOKEN,
     REVOKED_TOKEN,
     SECRET_VALUES,
+    URL_PASSWORD,
+    b64,
     find_leaks,
     mask_lines,
 )
@@ -241,8 +243,13 @@ def test_pr_job_with_a_revoked_token(argocd: Simulator, pr_job: PrJob) -> None:
     assert out.code == 2 and "token" in out.stderr
 
 
+def with_password(url: str) -> str:
+    return url.replace("http://", f"http://argodiff:{URL_PASSWORD}@")
+
+
 def test_unreachable_servers(cli: Cli, fixture: Fixture, workspace: Path, pr_job: PrJob) -> None:
-    servers = f"{closed_port_url()},{closed_port_url()}"
+    """Two servers that refuse connections, one with a password in its URL."""
+    servers = f"{closed_port_url()},{with_password(closed_port_url())}"
     app = cli.run(
         ["app", "vault", "--revision", fixture.pr], cwd=workspace, env=connection_env(servers)
     )
@@ -251,6 +258,40 @@ def test_unreachable_servers(cli: Cli, fixture: Fixture, workspace: Path, pr_job
     pr = pr_job.run(["pr"], action_inputs(servers, "revision"))
     assert "OFFLINE" in pr.stdout
     assert_no_leak(pr, masked=(ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN))
+
+
+def test_password_in_the_server_url_against_argocd(
+    cli: Cli, argocd: Simulator, fixture: Fixture, workspace: Path
+) -> None:
+    out = cli.run(
+        ["app", "vault", "--revision", fixture.pr, "-o", "json"],
+        cwd=workspace,
+        env=connection_env(with_password(argocd.url)),
+    )
+    assert out.code in (1, 2), out.stderr
+    assert_no_leak(out)
+
+
+URL_PASSWORD_BUG = (
+    "a server URL's user:password is sent as HTTP Basic auth (requests replaces the Bearer "
+    "token with it) and is not among Connection.secrets() (argodiff/config.py), so a server "
+    "that echoes request headers gets base64('user:password') printed unscrubbed"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=URL_PASSWORD_BUG)
+def test_password_in_the_server_url_echoed_back(
+    cli: Cli, fixture: Fixture, workspace: Path
+) -> None:
+    with echo_server(500) as echo:
+        out = cli.run(
+            ["app", "vault", "--revision", fixture.pr, "-o", "json"],
+            cwd=workspace,
+            env=connection_env(with_password(echo)),
+        )
+    assert out.code == 2, out.stderr
+    assert b64(f"argodiff:{URL_PASSWORD}") not in out.stderr
+    assert_no_leak(out)
 
 
 def test_github_echoing_the_token_in_an_error(
