@@ -32,6 +32,8 @@ _CONNECTION_VARS = ("ARGOCD_", "CF_ACCESS_", "GITHUB_", "INPUT_", "RUNNER_")
 
 @dataclass(frozen=True)
 class Fixture:
+    """A GitOps repository and its two commits: the PR base (what the cluster runs) and head."""
+
     repo: GitRepo
     base: str
     pr: str

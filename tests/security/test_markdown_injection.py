@@ -14,7 +14,7 @@ import pytest
 
 from tests.fixture_repo import GitRepo, application, kustomization
 from tests.publish.conftest import FakeGitHub
-from tests.security.canaries import ARGOCD_TOKEN, CF_CLIENT_ID, CF_SECRET, GITHUB_TOKEN
+from tests.security.canaries import ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN
 from tests.security.gitops import (
     APPS,
     HOSTILE_ROLE,
@@ -24,6 +24,7 @@ from tests.security.gitops import (
     base_files,
 )
 from tests.security.harness import Cli, Fixture, Outputs, PrJob, checkout, run_piped
+from tests.security.leaks import action_inputs
 from tests.security.rendered import Rendered
 from tests.security.runner_log import RunnerLog
 from tests.simulator import Simulator
@@ -68,16 +69,6 @@ def assert_inert_log(log: str, hostile: tuple[str, ...] = HOSTILE_WORDS) -> Runn
     for word in hostile:
         assert [ln for ln in read.free if word in ln] == [], word
     return read
-
-
-def action_inputs(server: str, mode: str) -> dict[str, str]:
-    return {
-        "argocd-server": server,
-        "argocd-auth-token": ARGOCD_TOKEN,
-        "cf-access-client-id": CF_CLIENT_ID,
-        "cf-access-client-secret": CF_SECRET,
-        "mode": mode,
-    }
 
 
 def assert_payload_shown(docs: list[Rendered]) -> None:

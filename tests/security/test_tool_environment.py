@@ -1,0 +1,66 @@
+"""Tools argodiff starts (helm, kustomize) render what the PR says: they must not hold the
+credentials a PR's chart could read and print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fixture_repo import GitRepo
+from tests.publish.conftest import FakeGitHub
+from tests.security.canaries import (
+    ARGOCD_TOKEN,
+    CF_SECRET,
+    GITHUB_TOKEN,
+)
+from tests.security.echo import closed_port_url
+from tests.security.gitops import base_files
+from tests.security.harness import Cli, Fixture, PrJob, checkout
+from tests.security.leaks import action_inputs
+
+pytestmark = pytest.mark.e2e
+
+
+ENV_TEMPLATE = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: environment
+data:
+  env: {{ .Files.Get "files/env" | splitList "" | join " " | quote }}
+"""
+TOOL_ENV_BUG = (
+    "helm and kustomize inherit argodiff's whole environment (argodiff/command.py run: "
+    "{**os.environ, **env}), credentials included (ARGOCD_AUTH_TOKEN, INPUT_ARGOCD-AUTH-TOKEN, "
+    "INPUT_CF-ACCESS-CLIENT-SECRET, INPUT_GITHUB-TOKEN...); a chart in the PR reads it through "
+    "a symlink to /proc/self/environ (helm follows symlinks in chart directories) and renders "
+    "it spaced out, past the Redactor, into the diff and the comment"
+)
+
+
+@pytest.fixture(scope="module")
+def env_reader(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
+    """The PR adds to the Helm chart a file that is a symlink to the process environment and
+    a template that prints it, one character at a time."""
+    repo = GitRepo.init(tmp_path_factory.mktemp("env-reader") / "repo")
+    base = repo.commit(base_files(), "base")
+    chart = repo.path / "argoproj/chart/overlays/prod"
+    (chart / "files").mkdir()
+    (chart / "files/env").symlink_to("/proc/self/environ")
+    pr = repo.commit({"argoproj/chart/overlays/prod/templates/env.yaml": ENV_TEMPLATE}, "env")
+    return Fixture(repo, base, pr)
+
+
+@pytest.mark.xfail(strict=True, reason=TOOL_ENV_BUG)
+def test_a_chart_cannot_read_the_credentials_from_the_environment(
+    env_reader: Fixture, cli: Cli, github: FakeGitHub, tmp_path: Path
+) -> None:
+    github.head_sha = env_reader.pr
+    github.files = [{"filename": "argoproj/chart/overlays/prod/templates/env.yaml"}]
+    job = PrJob(env_reader, checkout(env_reader, tmp_path / "ws"), cli)
+    out = job.run(["pr"], action_inputs(closed_port_url(), "offline"))
+    assert out.code == 0, out.stdout + out.stderr
+    assert "environment" in out.texts["results file"]  # the chart did render
+    spaced = {" ".join(secret) for secret in (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN)}
+    assert [(w, s) for w, text in out.texts.items() for s in spaced if s in text] == []
