@@ -97,11 +97,15 @@ def find_leaks(outputs: dict[str, str], canaries: Iterable[str] = ALL) -> list[L
     A form is the whole canary in one of its encodings, or any piece of FRAGMENT characters
     of the plain canary (what is left when a message is cut in the middle of it)."""
     needles = [(c, f) for c in canaries for f in sorted(forms(c))]
-    pieces = {p: c for c in canaries for p in _pieces(c)}
+    pieces: dict[str, list[str]] = {}
+    for canary in canaries:
+        for piece in _pieces(canary):
+            pieces.setdefault(piece, []).append(canary)
     leaks = []
     for where, text in outputs.items():
         leaks += [Leak(where, canary, form) for canary, form in needles if form in text]
-        leaks += [Leak(where, pieces[p], p) for p in sorted(_pieces(text) & pieces.keys())]
+        found = sorted(_pieces(text) & pieces.keys())
+        leaks += [Leak(where, canary, piece) for piece in found for canary in pieces[piece]]
     return leaks
 
 

@@ -99,6 +99,8 @@ def test_pr_comment_summary_and_log_stay_inert(
         assert [line for line in diff_lines if line not in shown] == []
     log = assert_inert_log(out.stdout)
     assert any(VALUE_MARK in ln for ln in log.stopped)
+    # Every line of manifest text in the log is in a stopped block.
+    assert [ln for ln in log.free if ln.strip() and ln in diff_lines] == []
     assert_inert_log(out.stderr)
 
 
