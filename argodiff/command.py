@@ -35,6 +35,24 @@ def trim(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_CREDENTIAL_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "APIKEY")
+
+
+def _tool_environment(extra: Mapping[str, str] | None) -> dict[str, str]:
+    """The environment a tool runs with: argodiff's, minus every credential. A chart or
+    kustomization in a PR is untrusted: Helm follows symlinks such as `/proc/self/environ`, so
+    a tool must never hold the Argo CD token, the Access secret or the GitHub token. Action
+    inputs (`INPUT_*`) all go: argodiff read them already."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("INPUT_")
+        and not any(word in name.upper() for word in _CREDENTIAL_WORDS)
+    }
+    env.update(extra or {})
+    return env
+
+
 def which(tool: str) -> str | None:
     return shutil.which(tool)
 
@@ -54,7 +72,7 @@ def run(
         proc = subprocess.run(
             list(args),
             cwd=cwd,
-            env=None if env is None else {**os.environ, **env},
+            env=_tool_environment(env),
             input=stdin,
             capture_output=True,
             timeout=timeout,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from argodiff.errors import ConfigError
 
@@ -33,6 +34,11 @@ class Connection:
         """Values that must never reach any output."""
         values = [self.auth_token, self.cf_access_client_secret]
         values += [v for k, v in self.headers if _looks_secret(k)]
+        for server in self.servers:
+            # `https://user:pw@host`: requests sends it as Basic auth, base64("user:pw").
+            parts = urlsplit(server)
+            if parts.password:
+                values += [parts.password, f"{parts.username or ''}:{parts.password}"]
         return [v for v in values if v]
 
 

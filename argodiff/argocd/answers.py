@@ -39,7 +39,8 @@ PROXY_FAILURES = {
 """Statuses a proxy in front of Argo CD (Cloudflare, the tunnel) gives when the origin is away."""
 
 FIRST_LINE_LIMIT = 200
-SNIFF_BYTES = 4096
+SCRUB_BYTES = 1 << 20
+"""How much of a non-JSON body is read (and scrubbed) to find its first line."""
 
 Scrub = Callable[[str], str]
 
@@ -88,7 +89,7 @@ def read_json(
         raise Unreachable(server, f"HTTP {status} ({PROXY_FAILURES[status]})", app=app)
     raise UnexpectedAnswer(
         path,
-        scrub(_first_line(resp.content)),
+        _first_line(scrub(resp.content[:SCRUB_BYTES].decode("utf-8", "replace"))),
         status=status,
         content_type=scrub(resp.headers.get("Content-Type", "")),
         app=app,
@@ -135,8 +136,9 @@ def _is_html(resp: requests.Response) -> bool:
     return "html" in content_type or resp.content.lstrip()[:1] == b"<"
 
 
-def _first_line(content: bytes) -> str:
-    text = content[:SNIFF_BYTES].decode("utf-8", "replace")
+def _first_line(text: str) -> str:
+    """The first non-blank line, cut short. The caller scrubs first: a cut could split a
+    secret the server echoed, and a split secret no longer matches the scrubber."""
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     if not line:
         return "(empty body)"

@@ -16,13 +16,13 @@ from argodiff import __version__
 from argodiff.argocd.answers import NO_SUBJECT, Subject, read_json
 from argodiff.argocd.errors import UnexpectedAnswer, Unreachable
 from argodiff.config import Connection
+from argodiff.redact import Redactor
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504, 524})
 """Rate limiting and a proxy that could not reach Argo CD: worth another try."""
 DEFAULT_BACKOFF = 0.5
 BACKOFF_MAX = 20.0
 """Cap on one wait between tries, Retry-After included."""
-MASK = "***"
 
 Params = Sequence[tuple[str, str]]
 """Query parameters as pairs; a key may repeat (grpc-gateway `collectionFormat: multi`)."""
@@ -63,7 +63,7 @@ class Transport:
     ) -> None:
         self._timeout = conn.request_timeout
         self._verify = not conn.insecure
-        self._secrets = sorted((s for s in conn.secrets() if s), key=len, reverse=True)
+        self._redactor = Redactor(conn.secrets())
         self._headers = _headers(conn)
         retry = _BoundedRetry(
             total=max(conn.retries, 0),
@@ -111,10 +111,8 @@ class Transport:
         return read_json(resp, public_url(server), subject, self.scrub)
 
     def scrub(self, text: str) -> str:
-        """`text` with every secret of the connection masked."""
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        return text
+        """`text` with every secret of the connection masked, plain or base64 (Basic auth)."""
+        return self._redactor.scrub(text)
 
     def close(self) -> None:
         self._session.close()

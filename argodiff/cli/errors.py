@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from argodiff.config import Connection, parse_servers
 from argodiff.errors import ArgodiffError
 from argodiff.exitcodes import ExitStatus
 from argodiff.redact import Redactor
@@ -28,6 +29,18 @@ def _secret_param(name: str) -> bool:
     return "token" in name or "secret" in name
 
 
+def _env_servers() -> list[str]:
+    return [os.environ.get(name, "") for name in ("ARGOCD_SERVER", "INPUT_ARGOCD-SERVER")]
+
+
+def _url_passwords(servers: list[str]) -> list[str]:
+    """Credentials written into server URLs (`https://user:pw@host`), however malformed."""
+    try:
+        return Connection(servers=parse_servers([s for s in servers if s])).secrets()
+    except ArgodiffError:
+        return []
+
+
 def _fail(message: str, redactor: Redactor) -> None:
     # Imported here: output pulls in the reports, which the error path rarely needs.
     from argodiff.cli.output import in_actions, log_safe
@@ -44,6 +57,7 @@ def handle_errors(func: Callable[..., int]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         secrets = [str(v) for k, v in kwargs.items() if isinstance(v, str) and _secret_param(k)]
         secrets += [os.environ.get(name, "") for name in SECRET_VARIABLES]
+        secrets += _url_passwords([*kwargs.get("servers", ()), *_env_servers()])
         redactor = Redactor(secrets)
         try:
             status = func(*args, **kwargs)

@@ -30,13 +30,6 @@ metadata:
 data:
   env: {{ .Files.Get "files/env" | splitList "" | join " " | quote }}
 """
-TOOL_ENV_BUG = (
-    "helm and kustomize inherit argodiff's whole environment (argodiff/command.py run: "
-    "{**os.environ, **env}), credentials included (ARGOCD_AUTH_TOKEN, INPUT_ARGOCD-AUTH-TOKEN, "
-    "INPUT_CF-ACCESS-CLIENT-SECRET, INPUT_GITHUB-TOKEN...); a chart in the PR reads it through "
-    "a symlink to /proc/self/environ (helm follows symlinks in chart directories) and renders "
-    "it spaced out, past the Redactor, into the diff and the comment"
-)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +45,6 @@ def env_reader(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
     return Fixture(repo, base, pr)
 
 
-@pytest.mark.xfail(strict=True, reason=TOOL_ENV_BUG)
 def test_a_chart_cannot_read_the_credentials_from_the_environment(
     env_reader: Fixture, cli: Cli, github: FakeGitHub, tmp_path: Path
 ) -> None:
