@@ -34,6 +34,7 @@ CF_SECRET = "cf-s3cret-0123456789abcdef"
 
 Reply = tuple[int, dict[str, str], str]
 
+
 @dataclass
 class GitHubApi:
     """The pull request's files and comments, answered through `responses` on :443."""
@@ -44,6 +45,8 @@ class GitHubApi:
     comments: list[dict[str, Any]] = field(default_factory=list)
     posted: list[str] = field(default_factory=list)
     calls: int = 0
+    post_status: int = 201
+    """Answer every new comment with this status (a 5xx: GitHub failing)."""
 
     def register(self, rsps: responses.RequestsMock) -> None:
         repo = re.escape(f"https://api.github.com:443/repos/{REPOSITORY}")
@@ -81,6 +84,8 @@ class GitHubApi:
         return self._json(200, self.comments)
 
     def _create(self, request: PreparedRequest) -> Reply:
+        if self.post_status != 201:
+            return self._json(self.post_status, {"message": "Server Error"})
         body = json.loads(request.body or "{}")["body"]
         self.posted.append(body)
         bot = {"login": "github-actions[bot]", "type": "Bot"}
@@ -328,6 +333,22 @@ def test_pull_request_run_comments_and_sets_outputs(
     assert_no_secret(step, sim.token, CF_SECRET, GITHUB_TOKEN)
     for secret in (sim.token, CF_SECRET, GITHUB_TOKEN):
         assert secret not in body
+
+
+def test_when_github_keeps_failing_the_report_is_still_in_the_summary(
+    runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
+) -> None:
+    github.post_status = 502
+    runner.env("pull_request", pr_event(gitops_repo), diff_workflow_inputs(sim))
+    step = runner.run()
+
+    assert step.exit_code == 0, step.log
+    assert github.posted == []
+    assert "the PR comment was not posted" in step.log
+    assert "the PR comment was not posted" in step.summary
+    assert "nginx:1.28" in step.summary  # the whole report, diff included
+    assert step.results is not None and step.results["apps"][0]["status"] == "changed"
+    assert "Traceback" not in step.log
 
 
 def test_without_a_server_it_says_so_and_compares_offline(
