@@ -72,7 +72,7 @@ def _app(app: AppResult, style: Style) -> list[str]:
         facts.append(change_counts(app, EN))
     color = {AppStatus.ERROR: "red", AppStatus.CHANGED: "yellow"}.get(app.status)
     lines = [style(_printable(" | ".join(facts)), bold=True, fg=color)]
-    if app.file:
+    if app.file and app.status in (AppStatus.CHANGED, AppStatus.ERROR):
         lines.append(f"  file: {_printable(app.file)}")
     if app.status is AppStatus.ERROR:
         message = _printable(app.error or "").split("\n")
@@ -93,7 +93,14 @@ def render_text(run: RunResult, *, color: bool = False) -> str:
     if what or run.server:
         via = f" (via {host(run.server)})" if run.server else ""
         lines.append(_printable(f"Compared: {what}{via}"))
+    quiet: dict[str, list[str]] = {}
     for app in run.apps:
+        if app.status is AppStatus.SKIPPED and not app.error:
+            # Apps the change does not touch: one line per reason, not one block per app.
+            quiet.setdefault(app.compared or "skipped", []).append(app.name)
+            continue
         lines += ["", *_app(app, style)]
+    for reason, names in quiet.items():
+        lines += ["", _printable(f"skipped ({reason}): {', '.join(names)}")]
     lines += ["", style(summary_line(run, EN), bold=True)]
     return "\n".join(lines) + "\n"

@@ -79,3 +79,17 @@ def test_file_headers_are_bold_not_red_or_green() -> None:
     # Inside a hunk the same prefixes are a removed `--` line and an added `++x` line.
     assert click.style("---", fg="red") in lines
     assert click.style("+++x", fg="green") in lines
+
+
+def test_untouched_apps_share_one_line() -> None:
+    run = RunResult(
+        apps=[
+            AppResult(name="argocd", status=AppStatus.SKIPPED, compared="not affected"),
+            AppResult(name="calico", status=AppStatus.SKIPPED, compared="not affected"),
+            AppResult(name="late", status=AppStatus.SKIPPED, error="not diffed: time limit"),
+        ]
+    )
+    text = render_text(run)
+    assert "skipped (not affected): argocd, calico" in text
+    assert "argocd [skipped]" not in text
+    assert "late [skipped]" in text and "not diffed: time limit" in text
