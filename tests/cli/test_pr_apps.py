@@ -1,0 +1,69 @@
+"""`argodiff pr` (revision mode) on apps that come and go: a new app Argo CD does not know yet
+is shown all-added from a local render; an app the PR deletes is shown all-removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from argodiff import git
+from argodiff.config import Connection
+from argodiff.model import AppStatus, Change, RunResult
+from argodiff.prjob import Mode, base_checkout, diff_selection, select_apps
+from argodiff.repo import RepoIdentity
+from argodiff.runs import LocalRepo
+from tests.fixture_repo import CONFIGMAP, GitRepo, application, base_files, kustomization
+from tests.simulator import Simulator
+
+NEW_APP = {
+    "argoproj/cache/application.yaml": application("cache", "cache"),
+    "argoproj/cache/overlays/prod/kustomization.yaml": kustomization("configmap.yaml"),
+    "argoproj/cache/overlays/prod/configmap.yaml": CONFIGMAP.replace("web-config", "cache"),
+}
+GONE = [name for name in base_files() if name.startswith("argoproj/infra/")]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
+    repo = GitRepo.init(tmp_path_factory.mktemp("pr-apps") / "repo")
+    base = repo.commit(base_files(), "three apps")
+    head = repo.commit({**NEW_APP, **dict.fromkeys(GONE)}, "add cache, remove infra")
+    local = LocalRepo(repo.path, identity=RepoIdentity(urls=()))
+    with Simulator(repo.path, synced=base) as sim, base_checkout(local, base) as base_dir:
+        changed = git.changed_files(repo.path, base, head)
+        selection = select_apps(local, base_dir, changed, None)
+        conn = Connection(servers=(sim.url,), auth_token=sim.token, retry_backoff=0)
+        yield diff_selection(
+            selection,
+            mode=Mode.REVISION,
+            repo=local,
+            base_dir=base_dir,
+            head_sha=head,
+            base_sha=base,
+            conn=conn,
+            timeout=None,
+        )
+
+
+def test_only_the_apps_that_come_and_go(run: RunResult) -> None:
+    assert sorted(a.name for a in run.apps) == ["cache", "infra"]
+
+
+def test_new_app_is_all_added_from_a_local_render(run: RunResult) -> None:
+    (cache,) = [a for a in run.apps if a.name == "cache"]
+    assert cache.status is AppStatus.CHANGED
+    assert [(r.change, r.key.kind, r.key.name) for r in cache.resources] == [
+        (Change.ADDED, "ConfigMap", "cache")
+    ]
+    assert any("not known to Argo CD" in w for w in cache.warnings)
+
+
+def test_deleted_app_is_all_removed(run: RunResult) -> None:
+    (infra,) = [a for a in run.apps if a.name == "infra"]
+    assert infra.status is AppStatus.CHANGED
+    assert {(r.change, r.key.kind) for r in infra.resources} == {
+        (Change.REMOVED, "Namespace"),
+        (Change.REMOVED, "ClusterRole"),
+    }
+    assert "removed by this PR" in infra.compared
