@@ -43,8 +43,9 @@ def run_jobs(
     timeout: float | None = None,
     on_done: Callable[[AppResult, int, int], None] | None = None,
 ) -> list[AppResult]:
-    """Results in the order of `jobs`. Apps not finished when `timeout` expires are reported as
-    skipped ("not diffed"); their worker threads are daemons, so they cannot hold the exit."""
+    """Results in the order of `jobs`. Apps not finished when `timeout` expires are errors
+    ("not diffed"), listed with the others; their worker threads are daemons, so they cannot
+    hold the exit."""
     todo: queue.Queue[Job] = queue.Queue()
     for job in jobs:
         todo.put(job)
@@ -80,10 +81,6 @@ def run_jobs(
             out.append(results[job.name])
         else:
             out.append(
-                AppResult(
-                    name=job.name,
-                    status=AppStatus.SKIPPED,
-                    error=f"not diffed: the run's time limit ({timeout:g} s) expired first",
-                )
+                failed(job.name, f"not diffed: the run's time limit ({timeout:g} s) expired first")
             )
     return out

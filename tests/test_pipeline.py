@@ -54,7 +54,7 @@ def test_deadline_reports_apps_not_diffed() -> None:
     finally:
         release.set()
     assert out[0].status is AppStatus.UNCHANGED
-    assert out[1].status is AppStatus.SKIPPED
+    assert out[1].status is AppStatus.ERROR
     assert out[1].error is not None and "time limit" in out[1].error
     assert results.exit_status(RunResult(apps=out)) is ExitStatus.ERROR
 
