@@ -429,6 +429,26 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         route, app = _route(parts.path, self.command)
         self._status = 0
+        self._logged = False
+
+        def record() -> None:
+            # Logged before the answer is written, so a test that has read its answer always
+            # finds the request in the log.
+            if not self._logged:
+                self._logged = True
+                sim.log.add(
+                    LoggedRequest(
+                        method=self.command,
+                        path=parts.path,
+                        query=query,
+                        headers=headers,
+                        route=route,
+                        app=app,
+                        status=self._status,
+                    )
+                )
+
+        self._record = record
         sim.busy(+1)
         try:
             self._respond(sim, route, app, query, headers)
@@ -439,17 +459,7 @@ class _Handler(BaseHTTPRequestHandler):
             sim.server_errors.append(f"{route} {app}: {exc!r}")
             self._send(Responder.json(500, argo.error_body(f"simulator bug: {exc}", 13)))
         finally:
-            sim.log.add(
-                LoggedRequest(
-                    method=self.command,
-                    path=parts.path,
-                    query=query,
-                    headers=headers,
-                    route=route,
-                    app=app,
-                    status=self._status,
-                )
-            )
+            record()
             sim.busy(-1)
 
     def _respond(
@@ -509,6 +519,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, r: Responder, declared: int | None = None) -> None:
         sim = self.server.sim
         self._status = r.status
+        self._record()
         self.send_response(r.status, REASONS.get(r.status))
         self.send_header("Content-Type", r.content_type)
         self.send_header("Content-Length", str(len(r.body) if declared is None else declared))
