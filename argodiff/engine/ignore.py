@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import jq
-import jsonpointer  # type: ignore[import-untyped]
+import jsonpointer
 
 from argodiff.engine.kinds import group_kind
 from argodiff.globs import glob_match
