@@ -24,6 +24,13 @@ class Sides:
     live: list[Manifest]
     targets: list[Manifest]
     compared: str
+    offline: bool = False
+    """`live` is a local render of the base revision, not the cluster."""
+
+
+LIVE_LABELS = ("live", "predicted")
+OFFLINE_LABELS = ("base", "head")
+"""An offline run compares two renders, not the live cluster."""
 
 
 def short(revision: str) -> str:
@@ -37,7 +44,14 @@ def result_of(
     url: str = "",
     warnings: list[str] | None = None,
 ) -> AppResult:
-    diffs: list[ResourceDiff] = diff_app(sides.app, sides.targets, sides.live, settings)
+    diffs: list[ResourceDiff] = diff_app(
+        sides.app,
+        sides.targets,
+        sides.live,
+        settings,
+        labels=OFFLINE_LABELS if sides.offline else LIVE_LABELS,
+        renders=sides.offline,
+    )
     return AppResult(
         name=sides.app.name,
         status=AppStatus.CHANGED if diffs else AppStatus.UNCHANGED,

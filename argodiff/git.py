@@ -68,24 +68,31 @@ def merge_base(repo: Path, a: str, b: str) -> str:
     return out
 
 
-def changed_files(repo: Path, base: str, head: str | None = None) -> list[str]:
+def changed_files(
+    repo: Path, base: str, head: str | None = None, *, from_merge_base: bool = True
+) -> list[str]:
     """Repository-relative paths a change touches, sorted, each once.
 
     With `head`, what `git diff base...head` shows (the PR's own changes, measured from the
     merge base). Without it, the merge base of `base` and HEAD against the working tree,
     plus untracked files that are not ignored: what the PR would change if committed now.
+    With `from_merge_base=False` the change is measured from `base` itself (`base..head`, or
+    `base` against the working tree): what differs between the two trees, as an offline
+    comparison of exactly those two renders needs.
     Renames are split into a deletion and an addition so both paths are reported.
     """
     base_sha = rev_parse(repo, base)
     diff = ["diff", "--name-only", "--no-renames", "--no-ext-diff", "-z"]
     if head is None:
-        paths = _nul_list(_git(repo, *diff, "--merge-base", base_sha))
+        since = ["--merge-base", base_sha] if from_merge_base else [base_sha]
+        paths = _nul_list(_git(repo, *diff, *since))
         paths += _nul_list(
             _git(repo, "ls-files", "--others", "--exclude-standard", "--full-name", "-z", ":/")
         )
     else:
         head_commit = rev_parse(repo, head)
-        paths = _nul_list(_git(repo, *diff, f"{base_sha}...{head_commit}"))
+        dots = "..." if from_merge_base else ".."
+        paths = _nul_list(_git(repo, *diff, f"{base_sha}{dots}{head_commit}"))
     return sorted(set(paths))
 
 

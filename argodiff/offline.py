@@ -1,9 +1,10 @@
 """Offline comparisons: both sides rendered locally, source by source.
 
-A source that cannot be rendered here (a chart repository out of reach, another repository)
-on EITHER side is left out of BOTH sides when its definition and the value files it reads are
-the same on both: it would render the same objects twice, so it cannot change the diff. That
-is said in the app's warnings; any other failure is the app's error.
+A remote source (a Helm chart repository, or another git repository) that cannot be reached
+from here is left out of BOTH sides when its definition and the value files it reads are the
+same on both: it would render the same objects twice, so it cannot change the diff. That is
+said in the app's warnings. Any other failure, above all of a source in this repository, is
+the app's error: its files may well have changed.
 """
 
 from __future__ import annotations
@@ -73,10 +74,11 @@ def render_pair(
             continue
         failure = targets if isinstance(targets, AppError) else live
         assert isinstance(failure, AppError)
+        remote = bool(new.chart) or not head.identity.is_local(new, head.repo_root)
         same = old == new and _value_files(base_app, old, base.repo_root) == _value_files(
             head_app, new, head.repo_root
         )
-        if not same:
+        if not (remote and same):
             raise failure
         out.warnings.append(
             f"source {index + 1} ({new.chart or new.path or new.repo_url}) not rendered offline: "

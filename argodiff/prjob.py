@@ -127,7 +127,7 @@ def diff_selection(
             None if item.state == "deleted" else item.app,
         )
         compared = f"{short(base_sha)} → {short(head_sha)} (both rendered locally)"
-        sides = Sides(item.app, pair.live, pair.targets, compared)
+        sides = Sides(item.app, pair.live, pair.targets, compared, offline=True)
         return result_of(sides, settings, warnings=_state_note(item) + pair.warnings)
 
     def live_job(item: AffectedApp) -> AppResult:

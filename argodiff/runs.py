@@ -157,12 +157,19 @@ def checkout(repo: LocalRepo, ref: str | None) -> Iterator[Path]:
             yield path
 
 
-def default_base(root: Path) -> str:
-    """The merge base of HEAD and the default branch: what a pull request would be diffed from."""
+def _ref_label(root: Path, ref: str) -> str:
+    """`main (4f2a9c1)`, or just `4f2a9c1` when the ref is a SHA already."""
+    sha = git.rev_parse(root, ref)
+    return short(sha) if sha.startswith(ref) else f"{ref} ({short(sha)})"
+
+
+def default_base(root: Path, head: str = "HEAD") -> str:
+    """The merge base of `head` and the default branch: what a pull request would be diffed
+    from."""
     for ref in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
         with contextlib.suppress(ArgodiffError):
-            return git.merge_base(root, "HEAD", ref)
-    return git.rev_parse(root, "HEAD")
+            return git.merge_base(root, head, ref)
+    return git.rev_parse(root, head)
 
 
 def run_offline(
@@ -179,14 +186,16 @@ def run_offline(
 ) -> RunResult:
     """REF vs the working tree (or vs `head`), both rendered locally from clean checkouts."""
     base_sha = git.rev_parse(repo.root, base)
-    head_label = (
-        "working tree" if head is None else f"{head} ({short(git.rev_parse(repo.root, head))})"
-    )
+    head_label = "working tree" if head is None else _ref_label(repo.root, head)
     run = RunResult(
         mode="offline", base=base_sha, revision=head or "working tree", notices=list(notices)
     )
     with checkout(repo, base_sha) as base_dir, checkout(repo, head) as head_dir:
-        changed = git.changed_files(repo.root, base_sha, head) if all_apps and not names else None
+        changed = (
+            git.changed_files(repo.root, base_sha, head, from_merge_base=False)
+            if all_apps and not names
+            else None
+        )
         return compare_trees(
             run,
             repo,
@@ -194,7 +203,7 @@ def run_offline(
             head_dir,
             names,
             changed=changed,
-            compared=f"{base} ({short(base_sha)}) → {head_label} (both rendered locally)",
+            compared=f"{_ref_label(repo.root, base)} → {head_label} (both rendered locally)",
             timeout=timeout,
             concurrency=concurrency,
             progress=progress,
@@ -254,7 +263,7 @@ def compare_trees(
                 warnings.append("new Application: every resource is added")
             if head_app is None:
                 warnings.append("Application removed: every resource would be pruned")
-            sides = Sides(app, pair.live, pair.targets, compared)
+            sides = Sides(app, pair.live, pair.targets, compared, offline=True)
             return result_of(sides, settings, warnings=warnings)
 
         run.apps = run_jobs(

@@ -102,13 +102,13 @@ def app_command(**params: Any) -> int:
     actions = in_actions(os.environ)
     progress = progress_printer(redactor, enabled=len(names) != 1, actions=actions)
 
-    def offline(base: str, notices: list[str]) -> RunResult:
+    def offline(base: str, head: str | None, notices: list[str]) -> RunResult:
         assert local is not None
         return run_offline(
             names,
             local,
             base=base,
-            head=params.get("head"),
+            head=head,
             all_apps=params["all_apps"],
             timeout=params["timeout"],
             concurrency=conn.concurrency,
@@ -117,7 +117,7 @@ def app_command(**params: Any) -> int:
         )
 
     if params.get("base"):
-        run = offline(params["base"], [])
+        run = offline(params["base"], params.get("head"), [])
     else:
         target = Target.REVISION if params.get("revision") else Target.CURRENT
         if params.get("local_flag") or (
@@ -142,7 +142,14 @@ def app_command(**params: Any) -> int:
 
         fallback = None
         if params["fallback"] == "offline" and local is not None:
-            fallback = lambda notice: offline(default_base(local.root), [notice])  # noqa: E731
+            # The revision asked for (or the working tree) against what the default branch
+            # had when it forked: the offline stand-in for "what would this change do".
+            head = params.get("revision") or None
+
+            def fallback(notice: str) -> RunResult:
+                assert local is not None
+                return offline(default_base(local.root, head or "HEAD"), head, [notice])
+
         run = run_with_fallback(live, fallback)
     fmt = params["fmt"]
     color = use_color(params["color"], sys.stdout)

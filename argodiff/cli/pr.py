@@ -250,14 +250,10 @@ def _diff(
 ) -> RunResult:
     mode = params["mode"]
     notices: list[str] = []
-    if mode != Mode.OFFLINE and not conn.servers:
-        why = (
-            "this pull request comes from a fork, so no Argo CD secrets are available"
-            if req.is_fork
-            else "no Argo CD server is configured (argocd-server input / ARGOCD_SERVER)"
-        )
+    why = _why_not_live(conn, req) if mode != Mode.OFFLINE else ""
+    if why:
         if params["fallback"] != "offline":
-            raise ConfigError(f"{why}: set the argocd-server input, or use --mode offline")
+            raise ConfigError(f"{why}; or use --mode offline")
         notices.append(FALLBACK.format(why=why))
         mode = Mode.OFFLINE
 
@@ -292,6 +288,25 @@ def _diff(
                 raise
             sel.notices.insert(0, FALLBACK.format(why=f"Argo CD was not reachable ({exc})"))
             return attempt(Mode.OFFLINE)
+
+
+def _why_not_live(conn: Connection, req: Request) -> str:
+    """Why Argo CD cannot be asked, naming the inputs (GitHub does not enforce `required`)."""
+    if req.is_fork and not (conn.servers and conn.auth_token):
+        return "this pull request comes from a fork, so no Argo CD secrets are available"
+    if not conn.servers:
+        return "no Argo CD server is configured: set the argocd-server input (ARGOCD_SERVER)"
+    if not conn.auth_token:
+        return (
+            "the argocd-auth-token input (ARGOCD_AUTH_TOKEN) is empty: set it from the "
+            "ARGOCD_AUTH_TOKEN secret"
+        )
+    if bool(conn.cf_access_client_id) != bool(conn.cf_access_client_secret):
+        raise ConfigError(
+            "cf-access-client-id and cf-access-client-secret go together, and one of them is "
+            "empty: set both (ARGOCD_API_TOKEN_ID, ARGOCD_API_TOKEN_SECRET) or neither"
+        )
+    return ""
 
 
 def _instance(conn: Connection) -> str:

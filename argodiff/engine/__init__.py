@@ -80,7 +80,9 @@ def _predict(orig: Manifest, config: Manifest, live: Manifest) -> Manifest:
     return predicted
 
 
-def _diff_pair(pair: Pair, app: Application, settings: ArgoSettings) -> ResourceDiff | None:
+def _diff_pair(
+    pair: Pair, app: Application, settings: ArgoSettings, labels: tuple[str, str], renders: bool
+) -> ResourceDiff | None:
     live, target = pair.live, pair.target
     any_side = live if live is not None else target
     assert any_side is not None
@@ -96,7 +98,9 @@ def _diff_pair(pair: Pair, app: Application, settings: ArgoSettings) -> Resource
     if live is not None and target is not None:
         if secret:
             secrets.align_masked(live, target)
-        predicted: Manifest | None = _predict(orig or target, target, live)
+        # Two renders (an offline run): the base is no cluster object with server-set fields
+        # to keep, so what the head renders is exactly what it would become.
+        predicted: Manifest | None = target if renders else _predict(orig or target, target, live)
     else:
         predicted = target
     if predicted == live:
@@ -112,9 +116,35 @@ def _diff_pair(pair: Pair, app: Application, settings: ArgoSettings) -> Resource
         change, paths = Change.ADDED, list[str]()
     elif predicted is None:
         change, paths = Change.REMOVED, []
+        live = _as_removed(live)
     else:
         change, paths = Change.MODIFIED, changed_paths(pair.key.kind, live, predicted)
-    return ResourceDiff(pair.key, change, render(pair.key, live, predicted), paths, notes)
+    text = render(pair.key, live, predicted, labels)
+    return ResourceDiff(pair.key, change, text, paths, notes)
+
+
+_SERVER_METADATA = frozenset(
+    {"managedFields", "uid", "resourceVersion", "generation", "creationTimestamp", "selfLink"}
+)
+
+
+def _as_removed(live: Manifest) -> Manifest:
+    """A resource to be pruned, shown as a reader needs it: without the API server's
+    bookkeeping (status, managedFields, uid, …), which never differs from anything in Git."""
+    meta = live.get("metadata")
+    out = {k: v for k, v in live.items() if k != "status"}
+    if isinstance(meta, dict):
+        meta = {k: v for k, v in meta.items() if k not in _SERVER_METADATA}
+        notes = meta.get("annotations")
+        if isinstance(notes, dict) and secrets.LAST_APPLIED in notes:
+            notes = {k: v for k, v in notes.items() if k != secrets.LAST_APPLIED}
+            meta = (
+                {**meta, "annotations": notes}
+                if notes
+                else {k: v for k, v in meta.items() if k != "annotations"}
+            )
+        out["metadata"] = meta
+    return out
 
 
 def _order(key: ResourceKey) -> str:
@@ -123,9 +153,19 @@ def _order(key: ResourceKey) -> str:
 
 
 def diff_app(
-    app: Application, targets: list[Manifest], live: list[Manifest], settings: ArgoSettings
+    app: Application,
+    targets: list[Manifest],
+    live: list[Manifest],
+    settings: ArgoSettings,
+    *,
+    labels: tuple[str, str] = ("live", "predicted"),
+    renders: bool = False,
 ) -> list[ResourceDiff]:
     """The resources of `app` that would change, live -> predicted, in Argo CD's order.
+
+    `labels` name the two sides in the unified diff's `---`/`+++` lines. With `renders`, `live`
+    is a local render of the base revision, not the cluster (an offline run): fields the head
+    drops are then removals, where against a live object they would be server-set and kept.
 
     `targets` are the desired objects (Argo CD's manifests, or a local render: then tracking is
     stamped here as the repo-server would); `live` the live objects (Argo CD's
@@ -135,7 +175,7 @@ def diff_app(
     out = []
     for pair in pair_objects(app, targets, live, settings):
         try:
-            result = _diff_pair(pair, app, settings)
+            result = _diff_pair(pair, app, settings, labels, renders)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             raise AppError(
                 f"cannot diff {pair.key}: {type(exc).__name__}: {exc}", app=app.name, file=app.file

@@ -81,11 +81,16 @@ def _groups(codes: list[Opcode], n: int) -> list[list[Opcode]]:
     return [g for g in groups if any(code[0] != "equal" for code in g)]
 
 
-def unified(before: list[str], after: list[str], anchors: list[Anchor] | None = None) -> list[str]:
-    """`difflib.unified_diff(before, after, "live", "predicted", n=3)` lines."""
+def unified(
+    before: list[str],
+    after: list[str],
+    anchors: list[Anchor] | None = None,
+    labels: tuple[str, str] = ("live", "predicted"),
+) -> list[str]:
+    """`difflib.unified_diff(before, after, *labels, n=3)` lines."""
     if before == after:
         return []
-    out = ["--- live", "+++ predicted"]
+    out = [f"--- {labels[0]}", f"+++ {labels[1]}"]
     for group in _groups(_opcodes(before, after, anchors or []), CONTEXT):
         first, last = group[0], group[-1]
         out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@")
@@ -98,6 +103,12 @@ def unified(before: list[str], after: list[str], anchors: list[Anchor] | None = 
     return out
 
 
-def render(key: ResourceKey, live: Manifest | None, predicted: Manifest | None) -> str:
-    lines = [key.header(), *unified(*yaml_line_pair(live, predicted))]
+def render(
+    key: ResourceKey,
+    live: Manifest | None,
+    predicted: Manifest | None,
+    labels: tuple[str, str] = ("live", "predicted"),
+) -> str:
+    before, after, anchors = yaml_line_pair(live, predicted)
+    lines = [key.header(), *unified(before, after, anchors, labels)]
     return "\n".join(lines) + "\n"

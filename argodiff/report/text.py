@@ -57,6 +57,8 @@ def _resource(res: ResourceDiff, style: Style) -> list[str]:
         lines = _diff_lines(res.diff, style)
     else:
         lines = [style(res.key.header(), fg="cyan")]
+    if res.paths:
+        lines.append(f"  changed: {_printable(', '.join(res.paths))}")
     lines += [f"  note: {_printable(n)}" for n in res.notes]
     return lines
 

@@ -379,6 +379,33 @@ def test_without_a_server_and_no_fallback_it_fails_clearly(
     assert github.posted == []
 
 
+def test_a_server_without_a_token_is_named_and_compared_offline(
+    runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
+) -> None:
+    runner.env("pull_request", pr_event(gitops_repo), {"argocd-server": sim.url})
+    step = runner.run()
+
+    assert step.exit_code == 0, step.log
+    assert "argocd-auth-token" in step.log and "OFFLINE" in step.summary
+    assert sim.log.all() == []  # Argo CD was never asked without a token
+
+
+def test_half_a_cloudflare_service_token_is_refused_clearly(
+    runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
+) -> None:
+    inputs = {
+        "argocd-server": sim.url,
+        "argocd-auth-token": sim.token,
+        "cf-access-client-id": CF_ID,
+    }
+    runner.env("pull_request", pr_event(gitops_repo), inputs)
+    step = runner.run()
+
+    assert step.exit_code == 2
+    assert "cf-access-client-id and cf-access-client-secret go together" in step.log
+    assert "Traceback" not in step.log and github.posted == []
+
+
 def test_workflow_dispatch_diffs_the_named_apps_and_comments_on_the_given_pr(
     runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
 ) -> None:

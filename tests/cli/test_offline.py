@@ -143,6 +143,41 @@ def test_fallback_to_offline_says_so(repo: GitRepo, tmp_path: Path) -> None:
             str(repo.path),
         ],
     )
-    doc = json.loads(result.output[result.output.index("{") :])
+    doc = json.loads(result.stdout)
     assert doc["mode"] == "offline"
     assert doc["notices"] and doc["notices"][0].startswith("FALLBACK")
+    # The revision asked for is the head of the offline comparison.
+    assert doc["revision"] == "HEAD"
+    (web,) = doc["apps"]
+    head = repo.git("rev-parse", "--short=7", "HEAD")
+    assert web["compared"].endswith(f"→ HEAD ({head}) (both rendered locally)")
+
+
+def test_offline_shows_removed_fields(repo: GitRepo) -> None:
+    path = repo.path / "argoproj/infra/base/clusterrole.yaml"
+    original = path.read_text()
+    try:
+        path.write_text(original.replace("verbs: [get, list]", "verbs: [get]"))
+        code, out = invoke(repo, "app", "infra", "--base", "HEAD", "-o", "json")
+    finally:
+        path.write_text(original)
+    assert code == 1
+    (infra,) = json.loads(out)["apps"]
+    (role,) = infra["resources"]
+    assert "-  - list" in role["diff"]
+    assert "--- base\n+++ head" in role["diff"]
+
+
+def test_a_broken_local_source_is_an_error_not_unchanged(repo: GitRepo) -> None:
+    path = repo.path / "argoproj/db/base/kustomization.yaml"
+    original = path.read_text()
+    try:
+        path.write_text(original + "  - missing.yaml\n")
+        code, out = invoke(repo, "app", "db", "web", "--base", "HEAD", "-o", "json")
+    finally:
+        path.write_text(original)
+    assert code == 2
+    apps = {a["name"]: a for a in json.loads(out)["apps"]}
+    assert apps["db"]["status"] == "error"
+    assert "missing.yaml" in apps["db"]["error"]
+    assert apps["web"]["status"] == "unchanged"

@@ -93,3 +93,12 @@ def test_untouched_apps_share_one_line() -> None:
     assert "skipped (not affected): argocd, calico" in text
     assert "argocd [skipped]" not in text
     assert "late [skipped]" in text and "not diffed: time limit" in text
+
+
+def test_modified_resources_list_their_changed_fields() -> None:
+    run = small_run()
+    text = render_text(run).splitlines()
+    modified = [r for app in run.apps for r in app.resources if r.paths]
+    assert modified, "the sample run has a modified resource"
+    for res in modified:
+        assert f"  changed: {', '.join(res.paths)}" in text
