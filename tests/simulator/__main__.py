@@ -37,7 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     sim.render_delay = args.render_delay
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with sim:
+    try:
+        sim.start()
+    except OSError as exc:
+        print(f"simulator: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
         apps = sorted(sim.cluster.apps())
         print(
             f"Argo CD simulator on {sim.url} ({len(apps)} apps at {sim.cluster.synced[:12]})",
@@ -47,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             print("token (pass as --auth-token):", sim.token, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
+    finally:
+        sim.stop()
     return 0
 
 
