@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,18 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
     repo.commit(base_files(), "three apps")
     repo.commit(pr_changes(), "web: new image, ConfigMap renamed")
     return repo
+
+
+@contextmanager
+def edited(repo: GitRepo, name: str, change: Callable[[str], str]) -> Iterator[str]:
+    """The working tree with one file changed (not committed); yields the file's old text."""
+    path = repo.path / name
+    original = path.read_text()
+    path.write_text(change(original))
+    try:
+        yield original
+    finally:
+        path.write_text(original)
 
 
 def invoke(repo: GitRepo, *args: str) -> tuple[int, str]:
@@ -54,13 +68,12 @@ def test_all_renders_only_affected_apps(repo: GitRepo) -> None:
 
 
 def test_working_tree_is_the_default_head(repo: GitRepo) -> None:
-    path = repo.path / "argoproj/db/base/statefulset.yaml"
-    original = path.read_text()
-    try:
-        path.write_text(original.replace("serviceName: db", "serviceName: db\n  replicas: 5"))
+    with edited(
+        repo,
+        "argoproj/db/base/statefulset.yaml",
+        lambda text: text.replace("serviceName: db", "serviceName: db\n  replicas: 5"),
+    ):
         code, out = invoke(repo, "app", "db", "--base", "HEAD", "-o", "json")
-    finally:
-        path.write_text(original)
     assert code == 1
     (db,) = json.loads(out)["apps"]
     assert [r["kind"] for r in db["resources"]] == ["StatefulSet"]
@@ -68,13 +81,12 @@ def test_working_tree_is_the_default_head(repo: GitRepo) -> None:
 
 
 def test_secret_values_never_shown_offline(repo: GitRepo) -> None:
-    path = repo.path / "argoproj/db/base/secret.yaml"
-    original = path.read_text()
-    try:
-        path.write_text(original.replace("s3cr3t-value", "n3w-s3cr3t"))
+    with edited(
+        repo,
+        "argoproj/db/base/secret.yaml",
+        lambda text: text.replace("s3cr3t-value", "n3w-s3cr3t"),
+    ) as original:
         code, out = invoke(repo, "app", "db", "--base", "HEAD", "-o", "json")
-    finally:
-        path.write_text(original)
     assert "s3cr3t-value" in original
     assert code == 1
     for secret in ("s3cr3t-value", "n3w-s3cr3t"):
@@ -154,13 +166,12 @@ def test_fallback_to_offline_says_so(repo: GitRepo, tmp_path: Path) -> None:
 
 
 def test_offline_shows_removed_fields(repo: GitRepo) -> None:
-    path = repo.path / "argoproj/infra/base/clusterrole.yaml"
-    original = path.read_text()
-    try:
-        path.write_text(original.replace("verbs: [get, list]", "verbs: [get]"))
+    with edited(
+        repo,
+        "argoproj/infra/base/clusterrole.yaml",
+        lambda text: text.replace("verbs: [get, list]", "verbs: [get]"),
+    ):
         code, out = invoke(repo, "app", "infra", "--base", "HEAD", "-o", "json")
-    finally:
-        path.write_text(original)
     assert code == 1
     (infra,) = json.loads(out)["apps"]
     (role,) = infra["resources"]
@@ -169,13 +180,10 @@ def test_offline_shows_removed_fields(repo: GitRepo) -> None:
 
 
 def test_a_broken_local_source_is_an_error_not_unchanged(repo: GitRepo) -> None:
-    path = repo.path / "argoproj/db/base/kustomization.yaml"
-    original = path.read_text()
-    try:
-        path.write_text(original + "  - missing.yaml\n")
+    with edited(
+        repo, "argoproj/db/base/kustomization.yaml", lambda text: text + "  - missing.yaml\n"
+    ):
         code, out = invoke(repo, "app", "db", "web", "--base", "HEAD", "-o", "json")
-    finally:
-        path.write_text(original)
     assert code == 2
     apps = {a["name"]: a for a in json.loads(out)["apps"]}
     assert apps["db"]["status"] == "error"
