@@ -83,9 +83,8 @@ connection_options = _stack(
     click.option(
         "--concurrency",
         type=click.IntRange(min=1, max=64),
-        default=DEFAULT_CONCURRENCY,
-        show_default=True,
-        help="How many apps are fetched and diffed at once.",
+        default=None,
+        help="How many apps are fetched and diffed at once.  [default: 8; 32 for pr]",
     ),
 )
 

@@ -34,6 +34,10 @@ from argodiff.publish.github import github_client, pr_changed_files
 from argodiff.redact import Redactor
 from argodiff.runs import LocalRepo
 
+PR_CONCURRENCY = 32
+"""A PR may touch hundreds of apps: the PR job asks for 32 at once by default (`app`: 8),
+in line with kubechecks (32) and argocd-diff-preview (40)."""
+
 FALLBACK = (
     "FALLBACK: {why}; this is an OFFLINE comparison of two local renders (PR base vs head), "
     "not of the live cluster."
@@ -145,6 +149,7 @@ def pr_command(**params: Any) -> int:
     workflow_dispatch): affected apps, their diffs, one sticky PR comment, the job summary,
     step outputs and a results JSON file."""
     ctx = from_environ(os.environ)
+    params["concurrency"] = params["concurrency"] or PR_CONCURRENCY
     _apply_inputs(params, ctx)
     conn = connection_from(params)
     secrets = [*conn.secrets(), ctx.token]
