@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -77,13 +76,3 @@ def parse_header(value: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise ConfigError(f"--header {name.strip() or value!r}: expected 'Name: value'")
     return name.strip(), val.strip()
-
-
-@dataclass(frozen=True)
-class Environment:
-    """The process environment, injectable (tests pass a dict)."""
-
-    vars: Mapping[str, str] = field(default_factory=dict)
-
-    def get(self, name: str, default: str = "") -> str:
-        return self.vars.get(name, default)

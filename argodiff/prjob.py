@@ -11,7 +11,7 @@ from pathlib import Path
 from argodiff import git
 from argodiff.affected import AffectedApp, affected_apps
 from argodiff.argocd import ArgoClient
-from argodiff.argocd.errors import AppNotFound, NoServerAnswered, Unreachable
+from argodiff.argocd.errors import AppNotFound
 from argodiff.compare import Sides, result_of, short
 from argodiff.config import Connection
 from argodiff.discover import discover_applications
@@ -20,7 +20,7 @@ from argodiff.model import Application, AppResult, ArgoSettings, Manifest, RunRe
 from argodiff.offline import render_pair
 from argodiff.pipeline import Job, run_jobs
 from argodiff.render import Renderer
-from argodiff.runs import LocalRepo, Notify, Progress, _manifests_at, discovery_notices
+from argodiff.runs import LocalRepo, Notify, Progress, discovery_notices, manifests_at
 
 
 class Mode:
@@ -154,7 +154,7 @@ def diff_selection(
             targets = head_renderer.render(item.app)
             compared = "live → PR checkout (rendered locally by argodiff)"
         else:
-            targets = _manifests_at(client, app, head_sha, repo)
+            targets = manifests_at(client, app, head_sha, repo)
             compared = f"live → {short(head_sha)} (rendered by Argo CD)"
         return result_of(
             Sides(app, live, targets, compared),
@@ -181,7 +181,3 @@ def _state_note(item: AffectedApp) -> list[str]:
     if item.state == "deleted":
         return ["Application removed by this PR"]
     return []
-
-
-def is_unreachable(exc: Exception) -> bool:
-    return isinstance(exc, NoServerAnswered | Unreachable)

@@ -18,7 +18,7 @@ from argodiff.discover import Discovery, discover_applications
 from argodiff.errors import AppError, ArgodiffError, ConfigError
 from argodiff.model import Application, AppResult, AppStatus, ArgoSettings, Manifest, RunResult
 from argodiff.offline import render_pair
-from argodiff.pipeline import Job, failed, run_jobs
+from argodiff.pipeline import Job, run_jobs
 from argodiff.render import Renderer
 from argodiff.repo import RepoIdentity
 
@@ -95,7 +95,7 @@ def run_live(
         resources = client.managed_resources(app)
         live = [r.live for r in resources if r.live is not None]
         if target == Target.REVISION:
-            targets = _manifests_at(client, app, revision, local)
+            targets = manifests_at(client, app, revision, local)
             compared = f"live → {short(revision)} (rendered by Argo CD)"
         elif target == Target.LOCAL:
             assert renderer is not None and local is not None
@@ -127,7 +127,7 @@ def _with_status(local_app: Application, live_app: Application) -> Application:
     return local_app
 
 
-def _manifests_at(
+def manifests_at(
     client: ArgoClient, app: Application, revision: str, local: LocalRepo | None
 ) -> list[Manifest]:
     if not app.multi_source:
@@ -275,30 +275,26 @@ def compare_trees(
     return run
 
 
+FALLBACK = (
+    "FALLBACK: {why}; this is an OFFLINE comparison of two local renders, not of the live cluster."
+)
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """No Argo CD server answered: the one failure an offline comparison may stand in for
+    (a rejected token or a denied app must be seen, not papered over)."""
+    return isinstance(exc, NoServerAnswered | Unreachable)
+
+
 def run_with_fallback(
     live: Callable[[], RunResult],
     offline: Callable[[str], RunResult] | None,
 ) -> RunResult:
-    """Run live; when no Argo CD server is configured or none answers and a fallback is
-    allowed, run the offline comparison instead and say so loudly."""
+    """Run live; when no Argo CD server answers and a fallback is allowed, run the offline
+    comparison instead and say so loudly."""
     try:
         return live()
-    except (ArgoError, ConfigError) as exc:
-        if offline is None or not _is_connectivity(exc):
+    except ArgoError as exc:
+        if offline is None or not is_unreachable(exc):
             raise
-        notice = (
-            f"FALLBACK: Argo CD was not reachable ({exc}); this is an OFFLINE comparison of "
-            "two local renders, not of the live cluster."
-        )
-        return offline(notice)
-
-
-def _is_connectivity(exc: ArgodiffError) -> bool:
-    return isinstance(exc, NoServerAnswered | Unreachable) or (
-        isinstance(exc, ConfigError) and "no Argo CD server" in str(exc)
-    )
-
-
-def error_run(names: Sequence[str], message: str, mode: str) -> RunResult:
-    """A run that could not start: every app reports the same error."""
-    return RunResult(mode=mode, apps=[failed(n, message) for n in names])
+        return offline(FALLBACK.format(why=f"Argo CD was not reachable ({exc})"))

@@ -11,7 +11,7 @@ import click
 
 from argodiff import results
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.options import connection_from, connection_options, local_options, require_server
+from argodiff.cli.options import connection_from, connection_options, local_options
 from argodiff.cli.output import (
     FORMATS,
     emit,
@@ -25,6 +25,7 @@ from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.model import RunResult
 from argodiff.redact import Redactor
 from argodiff.runs import (
+    FALLBACK,
     LocalRepo,
     Target,
     default_base,
@@ -128,7 +129,6 @@ def app_command(**params: Any) -> int:
             raise ConfigError("--all works with --base (offline); name the apps for a live diff")
 
         def live() -> RunResult:
-            require_server(conn)
             return run_live(
                 names,
                 conn,
@@ -150,7 +150,15 @@ def app_command(**params: Any) -> int:
                 assert local is not None
                 return offline(default_base(local.root, head or "HEAD"), head, [notice])
 
-        run = run_with_fallback(live, fallback)
+        if conn.servers:
+            run = run_with_fallback(live, fallback)
+        elif fallback is not None:
+            run = fallback(FALLBACK.format(why="no Argo CD server is configured"))
+        else:
+            raise ConfigError(
+                "no Argo CD server: pass --server or set ARGOCD_SERVER "
+                "(or --base REF for an offline diff, or --fallback offline)"
+            )
     fmt = params["fmt"]
     color = use_color(params["color"], sys.stdout)
     emit(format_run(run, fmt, color=color, lang=params["lang"]), redactor, fmt=fmt, actions=actions)

@@ -9,7 +9,6 @@ import click
 
 from argodiff.config import DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT, Connection, parse_header
 from argodiff.config import parse_servers as _parse_servers
-from argodiff.errors import ConfigError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,14 +102,6 @@ def connection_from(params: dict[str, Any]) -> Connection:
         concurrency=int(params.get("concurrency") or DEFAULT_CONCURRENCY),
         retry_backoff=float(params.get("retry_backoff", 0.5)),
     )
-
-
-def require_server(conn: Connection) -> None:
-    if not conn.servers:
-        raise ConfigError(
-            "no Argo CD server: pass --server or set ARGOCD_SERVER "
-            "(or use --base REF for an offline diff)"
-        )
 
 
 local_options = _stack(

@@ -19,7 +19,7 @@ from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.exitcodes import ExitStatus
 from argodiff.ghenv import ActionsContext, from_environ
 from argodiff.model import AppResult, RunResult
-from argodiff.prjob import Mode, base_checkout, diff_selection, is_unreachable, select_apps
+from argodiff.prjob import Mode, base_checkout, diff_selection, select_apps
 from argodiff.prreport import (
     CommentTarget,
     log_apps,
@@ -32,16 +32,11 @@ from argodiff.prrequest import Request, from_event
 from argodiff.publish.actions import Actions
 from argodiff.publish.github import github_client, pr_changed_files
 from argodiff.redact import Redactor
-from argodiff.runs import LocalRepo
+from argodiff.runs import FALLBACK, LocalRepo, is_unreachable
 
 PR_CONCURRENCY = 32
 """A PR may touch hundreds of apps: the PR job asks for 32 at once by default (`app`: 8),
 in line with kubechecks (32) and argocd-diff-preview (40)."""
-
-FALLBACK = (
-    "FALLBACK: {why}; this is an OFFLINE comparison of two local renders (PR base vs head), "
-    "not of the live cluster."
-)
 
 
 def _env(name: str, *more: str) -> list[str]:

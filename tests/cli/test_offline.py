@@ -189,3 +189,25 @@ def test_a_broken_local_source_is_an_error_not_unchanged(repo: GitRepo) -> None:
     assert apps["db"]["status"] == "error"
     assert "missing.yaml" in apps["db"]["error"]
     assert apps["web"]["status"] == "unchanged"
+
+
+def test_fallback_without_any_server_says_so(repo: GitRepo) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "app",
+            "web",
+            "--revision",
+            "HEAD",
+            "--fallback",
+            "offline",
+            "-o",
+            "json",
+            "--repo",
+            str(repo.path),
+        ],
+        env={"ARGOCD_SERVER": ""},
+    )
+    doc = json.loads(result.stdout)
+    assert doc["mode"] == "offline"
+    assert doc["notices"][0].startswith("FALLBACK: no Argo CD server is configured")
