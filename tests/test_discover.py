@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from argodiff.discover import discover_applications
+from argodiff.discover.applications import discover_applications
 
 
 def _app(name: str, path: str = "", extra: str = "") -> str:

@@ -1,4 +1,4 @@
-"""argodiff.git against real repositories in tmp_path."""
+"""argodiff.repo.git against real repositories in tmp_path."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from argodiff import git
 from argodiff.errors import ArgodiffError, ConfigError
+from argodiff.repo import git
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Test",

@@ -8,7 +8,7 @@ from argodiff import results
 from argodiff.errors import AppError
 from argodiff.exitcodes import ExitStatus
 from argodiff.model import AppResult, AppStatus, RunResult
-from argodiff.pipeline import Job, run_jobs
+from argodiff.run.jobs import Job, run_jobs
 
 
 def _ok(name: str) -> Job:

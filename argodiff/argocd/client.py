@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import requests
 
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
 from argodiff.argocd.answers import NO_SUBJECT, Subject
 from argodiff.argocd.errors import (
     ArgoError,
@@ -21,9 +21,9 @@ from argodiff.argocd.errors import (
 from argodiff.argocd.http import Params, Transport, host_port, public_url
 from argodiff.argocd.resources import parse_managed_resources, parse_manifests
 from argodiff.argocd.settings import SETTINGS_PATH, parse_settings
-from argodiff.config import Connection
 from argodiff.errors import ManifestError
 from argodiff.model import Application, ArgoSettings, LiveResource, Manifest
+from argodiff.settings import Connection
 
 VERSION_PATH = "/api/version"
 USERINFO_PATH = "/api/v1/session/userinfo"

@@ -15,8 +15,8 @@ from urllib3.util.retry import Retry
 from argodiff import __version__
 from argodiff.argocd.answers import NO_SUBJECT, Subject, read_json
 from argodiff.argocd.errors import UnexpectedAnswer, Unreachable
-from argodiff.config import Connection
 from argodiff.redact import Redactor
+from argodiff.settings import Connection
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504, 524})
 """Rate limiting and a proxy that could not reach Argo CD: worth another try."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from argodiff.apps import ignore_rule_from_dict
+from argodiff.application import ignore_rule_from_dict
 from argodiff.argocd.errors import TokenRejected, UnexpectedAnswer
 from argodiff.errors import ManifestError
 from argodiff.model import ArgoSettings, IgnoreRule

@@ -8,13 +8,13 @@ from typing import Any
 
 import click
 
-from argodiff import git
-from argodiff.affected import affected_apps, shard
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import local_options
-from argodiff.discover import discover_applications
+from argodiff.discover.affected import affected_apps, shard
+from argodiff.discover.applications import discover_applications
 from argodiff.exitcodes import ExitStatus
-from argodiff.runs import LocalRepo, checkout, default_base
+from argodiff.repo import git
+from argodiff.repo.checkout import LocalRepo, checkout, default_base
 
 
 @click.command("affected")

@@ -24,11 +24,10 @@ from argodiff.cli.output import (
 from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.model import RunResult
 from argodiff.redact import Redactor
-from argodiff.runs import (
+from argodiff.repo.checkout import LocalRepo, default_base
+from argodiff.run.diff import (
     FALLBACK,
-    LocalRepo,
     Target,
-    default_base,
     run_live,
     run_offline,
     run_with_fallback,

@@ -20,10 +20,10 @@ from argodiff.cli.output import (
     progress_printer,
     use_color,
 )
-from argodiff.demo import run_demo
 from argodiff.exitcodes import ExitStatus
 from argodiff.redact import Redactor
-from argodiff.runs import LocalRepo
+from argodiff.repo.checkout import LocalRepo
+from argodiff.run.demo import run_demo
 
 
 @click.command("demo")

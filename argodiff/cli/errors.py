@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
-from argodiff.config import Connection, parse_servers
 from argodiff.errors import ArgodiffError
 from argodiff.exitcodes import ExitStatus
 from argodiff.redact import Redactor
+from argodiff.settings import Connection, parse_servers
 
 SECRET_VARIABLES = (
     "ARGOCD_AUTH_TOKEN",

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 import click
 
-from argodiff.config import DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT, Connection, parse_header
-from argodiff.config import parse_servers as _parse_servers
+from argodiff.settings import DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT, Connection, parse_header
+from argodiff.settings import parse_servers as _parse_servers
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -12,12 +12,12 @@ from typing import TextIO
 import click
 
 from argodiff import results
+from argodiff.github.runner import Actions
 from argodiff.model import AppResult, AppStatus, RunResult
-from argodiff.publish.actions import Actions
 from argodiff.redact import Redactor
 from argodiff.report.markdown import render_markdown
 from argodiff.report.text import render_text
-from argodiff.runs import Notify, Progress
+from argodiff.run.jobs import Notify, Progress
 
 FORMATS = ("text", "json", "markdown")
 

@@ -11,16 +11,17 @@ from urllib.parse import urlparse
 import click
 from github import Github
 
-from argodiff import git, results
+from argodiff import results
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
-from argodiff.config import Connection
 from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.exitcodes import ExitStatus
-from argodiff.ghenv import ActionsContext, from_environ
+from argodiff.github.api import github_client, pr_changed_files
+from argodiff.github.env import ActionsContext, from_environ
+from argodiff.github.event import Request, from_event
+from argodiff.github.runner import Actions
 from argodiff.model import AppResult, RunResult
-from argodiff.prjob import Mode, base_checkout, diff_selection, select_apps
-from argodiff.prreport import (
+from argodiff.publish.deliver import (
     CommentTarget,
     log_apps,
     post_comment,
@@ -28,11 +29,12 @@ from argodiff.prreport import (
     write_results,
     write_summary,
 )
-from argodiff.prrequest import Request, from_event
-from argodiff.publish.actions import Actions
-from argodiff.publish.github import github_client, pr_changed_files
 from argodiff.redact import Redactor
-from argodiff.runs import FALLBACK, LocalRepo, is_unreachable
+from argodiff.repo import git
+from argodiff.repo.checkout import LocalRepo, base_checkout
+from argodiff.run.diff import FALLBACK, is_unreachable
+from argodiff.run.plan import Mode, diff_selection, select_apps
+from argodiff.settings import Connection
 
 PR_CONCURRENCY = 32
 """A PR may touch hundreds of apps: the PR job asks for 32 at once by default (`app`: 8),

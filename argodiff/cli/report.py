@@ -14,10 +14,10 @@ from argodiff import results
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.output import FORMATS, emit, format_run, in_actions, use_color
 from argodiff.errors import ConfigError
-from argodiff.ghenv import from_environ
-from argodiff.prreport import CommentTarget, post_comment, write_summary
-from argodiff.publish.actions import Actions
-from argodiff.publish.github import github_client
+from argodiff.github.api import github_client
+from argodiff.github.env import from_environ
+from argodiff.github.runner import Actions
+from argodiff.publish.deliver import CommentTarget, post_comment, write_summary
 from argodiff.redact import Redactor
 
 

@@ -25,7 +25,7 @@ from argodiff.render.buildenv import BuildEnv, build_env
 from argodiff.render.cache import OnceCache
 from argodiff.render.directory import read_directory
 from argodiff.render.paths import existing
-from argodiff.repo import RepoIdentity
+from argodiff.repo.identity import RepoIdentity
 
 __all__ = ["Renderer", "source_type"]
 

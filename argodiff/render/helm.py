@@ -21,7 +21,7 @@ from argodiff.model import Application, Manifest, Source
 from argodiff.render.buildenv import BuildEnv, envsubst
 from argodiff.render.cache import OnceCache
 from argodiff.render.paths import fresh_dir, inside, relative
-from argodiff.repo import RepoIdentity
+from argodiff.repo.identity import RepoIdentity
 from argodiff.yamlio import iter_documents, load_manifests
 
 CONNECT_TIMEOUT = 5.0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from argodiff.git import toplevel
+from argodiff.repo.git import toplevel
 from tests.action.files import (
     ROOT,
     Instruction,

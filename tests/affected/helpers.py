@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from argodiff.affected import AffectedApp, affected_apps
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
+from argodiff.discover.affected import AffectedApp, affected_apps
 from argodiff.model import Application, Source
 from argodiff.yamlio import load_manifests
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from argodiff import git
-from argodiff.affected import affected_apps
-from argodiff.discover import discover_applications
-from argodiff.repo import RepoIdentity
+from argodiff.discover.affected import affected_apps
+from argodiff.discover.applications import discover_applications
+from argodiff.repo import git
+from argodiff.repo.identity import RepoIdentity
 from tests.affected.helpers import REPO_URL, Tree, app_manifest, configmap, kustomization
 from tests.test_git import commit, sh
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from argodiff.affected import go_match
-from argodiff.apps import MANIFEST_GENERATE_PATHS
+from argodiff.application import MANIFEST_GENERATE_PATHS
+from argodiff.discover.affected import go_match
 from argodiff.model import Application
 from tests.affected.helpers import REPO_URL, Tree, kustomization
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from argodiff.kustomize_graph import KustomizeGraph
+from argodiff.discover.kustomize_graph import KustomizeGraph
 from tests.affected.helpers import REPO_URL, Tree, configmap, kustomization
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from argodiff.affected import shard
+from argodiff.discover.affected import shard
 from argodiff.errors import ConfigError
 from tests.affected.helpers import Tree, configmap, kustomization
 

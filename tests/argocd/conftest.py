@@ -12,7 +12,7 @@ import pytest
 import responses
 
 from argodiff.argocd import ArgoClient
-from argodiff.config import Connection
+from argodiff.settings import Connection
 
 SERVER = "https://argocd.example.com"
 TAILNET = "https://argocd.tailnet.ts.net"

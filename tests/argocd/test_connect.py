@@ -7,9 +7,9 @@ import requests
 import responses
 
 from argodiff import __version__
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
 from argodiff.argocd import ArgoClient, NoServerAnswered, RedirectRefused, TokenRejected
-from argodiff.config import Connection
+from argodiff.settings import Connection
 from tests.argocd.conftest import (
     CF_ID,
     CF_SECRET,

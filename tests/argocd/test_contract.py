@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import responses
 
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
 from tests.argocd.conftest import SERVER, application, connected, path_of, query
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

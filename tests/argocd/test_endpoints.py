@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import responses
 
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
 from argodiff.argocd import ArgoError, UnexpectedAnswer
 from argodiff.model import Application, LiveResource, ResourceKey
 from tests.argocd.conftest import SERVER, application, connected, query, state

@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
 from argodiff.argocd import (
     AccessRejected,
     AppNotFound,

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from argodiff.argocd import ArgoClient
-from argodiff.config import Connection
+from argodiff.settings import Connection
 from tests.argocd.conftest import application
 from tests.argocd.localserver import Answer, serve
 

@@ -10,10 +10,10 @@ import pytest
 import responses
 from urllib3 import HTTPResponse
 
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
 from argodiff.argocd import ArgoClient, NoServerAnswered, ServerError, Unreachable
 from argodiff.argocd.http import BACKOFF_MAX, _BoundedRetry
-from argodiff.config import Connection
+from argodiff.settings import Connection
 from tests.argocd.conftest import SERVER, application, client_for, connected
 from tests.argocd.localserver import Answer, serve
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from argodiff.discover import Discovery, discover_applications
+from argodiff.discover.applications import Discovery, discover_applications
 from argodiff.model import Application, Manifest
 from tests.argoproj.tree import KUSTOMIZE_DIRS, OVERLAY, REPO_ROOT, TREE, build
 

@@ -6,8 +6,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from argodiff.apps import MANIFEST_GENERATE_PATHS
-from argodiff.discover import Discovery
+from argodiff.application import MANIFEST_GENERATE_PATHS
+from argodiff.discover.applications import Discovery
 from argodiff.model import Application, Manifest, Source
 from argodiff.yamlio import load_manifests
 from tests.argoproj.checks import EXACT_VERSION

@@ -9,7 +9,7 @@ import pytest
 
 from argodiff.model import Application, Manifest, ResourceKey
 from argodiff.render import Renderer
-from argodiff.repo import RepoIdentity
+from argodiff.repo.identity import RepoIdentity
 from tests.argoproj.tree import LOLICE_REPO, REPO_ROOT
 
 IDENTITY = RepoIdentity.of_checkout(REPO_ROOT, extra_urls=[LOLICE_REPO])

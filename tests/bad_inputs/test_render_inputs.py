@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from argodiff.discover import discover_applications
+from argodiff.discover.applications import discover_applications
 from argodiff.errors import AppError
 from argodiff.render import Renderer
-from argodiff.repo import RepoIdentity
+from argodiff.repo.identity import RepoIdentity
 from tests.render.conftest import (
     REPO_URL,
     ChartRepo,

@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from argodiff.config import Connection
 from argodiff.model import AppStatus, RunResult
-from argodiff.runs import Target, run_live
+from argodiff.run.diff import Target, run_live
+from argodiff.settings import Connection
 from tests.bench.figures import Figure, Outcome
 from tests.bench.gitops import BenchRepo, build
 from tests.bench.timing import median_time, timed

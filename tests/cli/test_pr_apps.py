@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from argodiff import git
-from argodiff.config import Connection
 from argodiff.model import AppStatus, Change, RunResult
-from argodiff.prjob import Mode, base_checkout, diff_selection, select_apps
-from argodiff.repo import RepoIdentity
-from argodiff.runs import LocalRepo
+from argodiff.repo import git
+from argodiff.repo.checkout import LocalRepo, base_checkout
+from argodiff.repo.identity import RepoIdentity
+from argodiff.run.plan import Mode, diff_selection, select_apps
+from argodiff.settings import Connection
 from tests.fixture_repo import CONFIGMAP, GitRepo, application, base_files, kustomization
 from tests.simulator import Simulator
 

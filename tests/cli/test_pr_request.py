@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from argodiff.errors import ConfigError
-from argodiff.ghenv import from_environ
-from argodiff.prrequest import from_event
-from argodiff.repo import RepoIdentity
-from argodiff.runs import LocalRepo
+from argodiff.github.env import from_environ
+from argodiff.github.event import from_event
+from argodiff.repo.checkout import LocalRepo
+from argodiff.repo.identity import RepoIdentity
 from tests.fixture_repo import GitRepo, base_files, pr_changes
 
 

@@ -18,7 +18,7 @@ import responses
 from github import Github
 from requests import PreparedRequest
 
-from argodiff.publish.github import github_client
+from argodiff.github.api import github_client
 
 REPO = "lolice/argoproj"
 NUMBER = 7

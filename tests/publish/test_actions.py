@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from argodiff.publish.actions import SUMMARY_CUT_NOTE, SUMMARY_LIMIT, Actions
+from argodiff.github.runner import SUMMARY_CUT_NOTE, SUMMARY_LIMIT, Actions
 
 
 def lines(out: io.StringIO) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from github import Github
 
 from argodiff.errors import ArgodiffError, ConfigError
-from argodiff.publish.github import (
+from argodiff.github.api import (
     MAX_COMMENT_CHARS,
     CommentTooLong,
     PublishError,

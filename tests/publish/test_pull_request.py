@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from github import Github
 
-from argodiff.publish.github import ChangedFiles, PullRequestInfo, pr_changed_files, pull_request
+from argodiff.github.api import ChangedFiles, PullRequestInfo, pr_changed_files, pull_request
 from tests.publish.conftest import NUMBER, REPO, FakeGitHub
 
 

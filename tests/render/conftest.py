@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from argodiff import command
-from argodiff.apps import application_from_manifest
+from argodiff.application import application_from_manifest
 from argodiff.model import Application
 from argodiff.render import Renderer
-from argodiff.repo import RepoIdentity
+from argodiff.repo.identity import RepoIdentity
 
 REPO_URL = "https://github.com/example/lolice.git"
 

@@ -10,7 +10,7 @@ import pytest
 
 from argodiff.errors import AppError
 from argodiff.render import Renderer
-from argodiff.repo import RepoIdentity
+from argodiff.repo.identity import RepoIdentity
 from tests.render.conftest import ChartRepo, application, configmap, make_chart, write
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from argodiff.model import Source
-from argodiff.repo import RepoIdentity, normalize_repo_url
+from argodiff.repo.identity import RepoIdentity, normalize_repo_url
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 from github import Github
 
 from argodiff.errors import ConfigError
+from argodiff.github.api import StickyComment
 from argodiff.model import AppStatus, RunResult
-from argodiff.publish.github import StickyComment
 from argodiff.report.comment import comment_parts, marker_for, parse_marker
 from argodiff.report.markdown import render_markdown
 from tests.report.gfm import check_structure, outside_code, to_html

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from argodiff import git
-from argodiff.apps import is_application
-from argodiff.discover import discover_applications
+from argodiff.application import is_application
+from argodiff.discover.applications import discover_applications
 from argodiff.errors import ArgodiffError
 from argodiff.model import Application, Source
 from argodiff.render import Renderer
-from argodiff.repo import RepoIdentity
+from argodiff.repo import git
+from argodiff.repo.identity import RepoIdentity
 from argodiff.yamlio import load_manifests
 from tests.simulator.kube import Obj, cluster_scoped, group_of, is_hook, key_of, meta
 from tests.simulator.live import IgnoreRule, bump, make_live, managed_item

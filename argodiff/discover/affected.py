@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from argodiff.apps import MANIFEST_GENERATE_PATHS
-from argodiff.errors import ConfigError
-from argodiff.kustomize_graph import (
+from argodiff.application import MANIFEST_GENERATE_PATHS
+from argodiff.discover.kustomize_graph import (
     KUSTOMIZATION_NAMES,
     KustomizeGraph,
     chart_dependencies,
     join_inside,
 )
+from argodiff.errors import ConfigError
 from argodiff.model import Application, Source
 
 CHANGED = "changed"

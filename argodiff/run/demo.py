@@ -12,10 +12,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from argodiff import git, yamlio
+from argodiff import yamlio
 from argodiff.errors import ArgodiffError
 from argodiff.model import Manifest, RunResult
-from argodiff.runs import LocalRepo, Progress, compare_trees
+from argodiff.repo import git
+from argodiff.repo.checkout import LocalRepo
+from argodiff.run.diff import compare_trees
+from argodiff.run.jobs import Progress
 
 Edit = Callable[[Path], None]
 

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from argodiff import git
-from argodiff.affected import affected_apps
 from argodiff.argocd import ArgoClient
 from argodiff.argocd.errors import ArgoError, NoServerAnswered, Unreachable
-from argodiff.compare import Sides, local_source_revisions, result_of, short
-from argodiff.config import Connection
-from argodiff.discover import Discovery, discover_applications
-from argodiff.errors import AppError, ArgodiffError, ConfigError
+from argodiff.discover.affected import affected_apps
+from argodiff.discover.applications import Discovery, discover_applications
+from argodiff.errors import AppError, ConfigError
 from argodiff.model import Application, AppResult, AppStatus, ArgoSettings, Manifest, RunResult
-from argodiff.offline import render_pair
-from argodiff.pipeline import Job, run_jobs
 from argodiff.render import Renderer
-from argodiff.repo import RepoIdentity
-
-Progress = Callable[[AppResult, int, int], None]
-Notify = Callable[[str], None]
+from argodiff.render.pair import render_pair
+from argodiff.repo import git
+from argodiff.repo.checkout import LocalRepo, checkout
+from argodiff.run.jobs import Job, Notify, Progress, run_jobs
+from argodiff.run.sides import Sides, local_source_revisions, result_of, short
+from argodiff.settings import Connection
 
 
 class Target:
@@ -32,23 +27,6 @@ class Target:
     REVISION = "revision"  # Argo CD renders a git revision
     LOCAL = "local"  # argodiff renders the working tree
     CURRENT = "target"  # Argo CD's current target (what it would sync now)
-
-
-@dataclass(frozen=True)
-class LocalRepo:
-    """The GitOps checkout on this machine."""
-
-    root: Path
-    apps_dir: str = "argoproj"
-    identity: RepoIdentity = field(default_factory=lambda: RepoIdentity(urls=()))
-
-    @classmethod
-    def find(cls, path: Path, apps_dir: str, repo_urls: Sequence[str] = ()) -> LocalRepo:
-        root = git.toplevel(path)
-        identity = RepoIdentity.of_checkout(
-            root, extra_urls=repo_urls, remote_urls=git.remote_urls(root)
-        )
-        return cls(root=root, apps_dir=apps_dir, identity=identity)
 
 
 def discovery_notices(found: Discovery) -> list[str]:
@@ -148,28 +126,10 @@ def manifests_at(
 # --- offline: two local renders, no Argo CD -------------------------------------------------
 
 
-@contextlib.contextmanager
-def checkout(repo: LocalRepo, ref: str | None) -> Iterator[Path]:
-    if ref is None:
-        yield repo.root
-    else:
-        with git.worktree(repo.root, ref) as path:
-            yield path
-
-
 def _ref_label(root: Path, ref: str) -> str:
     """`main (4f2a9c1)`, or just `4f2a9c1` when the ref is a SHA already."""
     sha = git.rev_parse(root, ref)
     return short(sha) if sha.startswith(ref) else f"{ref} ({short(sha)})"
-
-
-def default_base(root: Path, head: str = "HEAD") -> str:
-    """The merge base of `head` and the default branch: what a pull request would be diffed
-    from."""
-    for ref in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
-        with contextlib.suppress(ArgodiffError):
-            return git.merge_base(root, head, ref)
-    return git.rev_parse(root, head)
 
 
 def run_offline(

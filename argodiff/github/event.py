@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argodiff import git
 from argodiff.errors import ArgodiffError, ConfigError
-from argodiff.ghenv import ActionsContext
-from argodiff.runs import LocalRepo, default_base
+from argodiff.github.env import ActionsContext
+from argodiff.repo import git
+from argodiff.repo.checkout import LocalRepo, default_base
 
 PR_EVENTS = ("pull_request", "pull_request_target")
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from github import Github
 
 from argodiff import results
+from argodiff.github.api import CommentTooLong, PublishError, StickyComment
+from argodiff.github.runner import Actions
 from argodiff.model import AppStatus, RunResult
-from argodiff.publish.actions import Actions
-from argodiff.publish.github import CommentTooLong, PublishError, StickyComment
 from argodiff.redact import Redactor
 from argodiff.report.comment import comment_parts, marker_for
 from argodiff.report.summary import step_summary

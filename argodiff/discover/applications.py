@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from argodiff.apps import APPLICATION_API_GROUP, application_from_manifest, is_application
+from argodiff.application import APPLICATION_API_GROUP, application_from_manifest, is_application
 from argodiff.errors import ManifestError
 from argodiff.model import Application
 from argodiff.yamlio import iter_documents

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from argodiff import git
-from argodiff.affected import AffectedApp, affected_apps
 from argodiff.argocd import ArgoClient
 from argodiff.argocd.errors import AppNotFound
-from argodiff.compare import Sides, result_of, short
-from argodiff.config import Connection
-from argodiff.discover import discover_applications
-from argodiff.errors import AppError, ArgodiffError
+from argodiff.discover.affected import AffectedApp, affected_apps
+from argodiff.discover.applications import discover_applications
+from argodiff.errors import AppError
 from argodiff.model import Application, AppResult, ArgoSettings, Manifest, RunResult
-from argodiff.offline import render_pair
-from argodiff.pipeline import Job, run_jobs
 from argodiff.render import Renderer
-from argodiff.runs import LocalRepo, Notify, Progress, discovery_notices, manifests_at
+from argodiff.render.pair import render_pair
+from argodiff.repo.checkout import LocalRepo
+from argodiff.run.diff import discovery_notices, manifests_at
+from argodiff.run.jobs import Job, Notify, Progress, run_jobs
+from argodiff.run.sides import Sides, result_of, short
+from argodiff.settings import Connection
 
 
 class Mode:
@@ -39,18 +39,6 @@ class Selection:
     notices: list[str] = field(default_factory=list)
     base_apps: dict[str, Application] = field(default_factory=dict)
     """The base revision's definition of each app, by name."""
-
-
-@contextlib.contextmanager
-def base_checkout(repo: LocalRepo, base_sha: str) -> Iterator[Path | None]:
-    """A clean checkout of the PR base, or None when the commit is not in the clone."""
-    with contextlib.ExitStack() as stack:
-        try:
-            path: Path | None = stack.enter_context(git.worktree(repo.root, base_sha))
-        except ArgodiffError:
-            path = None
-        # Errors raised by the caller's block pass through untouched.
-        yield path
 
 
 def select_apps(

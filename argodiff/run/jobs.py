@@ -12,6 +12,9 @@ from argodiff.errors import AppError, ArgodiffError
 from argodiff.model import AppResult, AppStatus
 
 AppTask = Callable[[], AppResult]
+Progress = Callable[[AppResult, int, int], None]
+"""Called as each app finishes: its result, how many are done, how many in all."""
+Notify = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def run_jobs(
     *,
     concurrency: int,
     timeout: float | None = None,
-    on_done: Callable[[AppResult, int, int], None] | None = None,
+    on_done: Progress | None = None,
 ) -> list[AppResult]:
     """Results in the order of `jobs`. Apps not finished when `timeout` expires are errors
     ("not diffed"), listed with the others; their worker threads are daemons, so they cannot

@@ -1,0 +1,1 @@
+"""Finding the Applications in the repository, and the ones a change affects."""

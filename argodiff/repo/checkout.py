@@ -1,0 +1,60 @@
+"""The GitOps checkout on this machine, and clean checkouts of other revisions of it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argodiff.errors import ArgodiffError
+from argodiff.repo import git
+from argodiff.repo.identity import RepoIdentity
+
+
+@dataclass(frozen=True)
+class LocalRepo:
+    """The GitOps checkout on this machine."""
+
+    root: Path
+    apps_dir: str = "argoproj"
+    identity: RepoIdentity = field(default_factory=lambda: RepoIdentity(urls=()))
+
+    @classmethod
+    def find(cls, path: Path, apps_dir: str, repo_urls: Sequence[str] = ()) -> LocalRepo:
+        root = git.toplevel(path)
+        identity = RepoIdentity.of_checkout(
+            root, extra_urls=repo_urls, remote_urls=git.remote_urls(root)
+        )
+        return cls(root=root, apps_dir=apps_dir, identity=identity)
+
+
+@contextlib.contextmanager
+def checkout(repo: LocalRepo, ref: str | None) -> Iterator[Path]:
+    """The working tree itself (`ref` None), or a clean throwaway checkout of `ref`."""
+    if ref is None:
+        yield repo.root
+    else:
+        with git.worktree(repo.root, ref) as path:
+            yield path
+
+
+@contextlib.contextmanager
+def base_checkout(repo: LocalRepo, base_sha: str) -> Iterator[Path | None]:
+    """A clean checkout of the PR base, or None when the commit is not in the clone."""
+    with contextlib.ExitStack() as stack:
+        try:
+            path: Path | None = stack.enter_context(git.worktree(repo.root, base_sha))
+        except ArgodiffError:
+            path = None
+        # Errors raised by the caller's block pass through untouched.
+        yield path
+
+
+def default_base(root: Path, head: str = "HEAD") -> str:
+    """The merge base of `head` and the default branch: what a pull request would be diffed
+    from."""
+    for ref in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
+        with contextlib.suppress(ArgodiffError):
+            return git.merge_base(root, head, ref)
+    return git.rev_parse(root, head)

@@ -1,0 +1,1 @@
+"""Running a comparison: which apps, which sides, the jobs that diff them."""
