@@ -2,7 +2,7 @@
 
 The simulated Argo CD runs in its own process (as the real one does), adding `latency` to every
 request and `render_delay` to every manifests request. argodiff runs in this process through
-`argodiff.runs.run_live`, exactly as the CLI's `app --revision` does.
+`argodiff.run.diff.run_live`, exactly as the CLI's `app --revision` does.
 """
 
 from __future__ import annotations
