@@ -13,6 +13,7 @@ from typing import Any
 
 from argodiff.engine import ignore, merge, normalize, secrets
 from argodiff.engine.defaults import apply_defaults
+from argodiff.engine.display import for_display
 from argodiff.engine.kinds import annotations_of, is_builtin, is_core
 from argodiff.engine.pairing import Pair, pair_objects
 from argodiff.engine.paths import changed_paths
@@ -116,35 +117,10 @@ def _diff_pair(
         change, paths = Change.ADDED, list[str]()
     elif predicted is None:
         change, paths = Change.REMOVED, []
-        live = _as_removed(live)
     else:
         change, paths = Change.MODIFIED, changed_paths(pair.key.kind, live, predicted)
-    text = render(pair.key, live, predicted, labels)
+    text = render(pair.key, *for_display(live, predicted), labels)
     return ResourceDiff(pair.key, change, text, paths, notes)
-
-
-_SERVER_METADATA = frozenset(
-    {"managedFields", "uid", "resourceVersion", "generation", "creationTimestamp", "selfLink"}
-)
-
-
-def _as_removed(live: Manifest) -> Manifest:
-    """A resource to be pruned, shown as a reader needs it: without the API server's
-    bookkeeping (status, managedFields, uid, …), which never differs from anything in Git."""
-    meta = live.get("metadata")
-    out = {k: v for k, v in live.items() if k != "status"}
-    if isinstance(meta, dict):
-        meta = {k: v for k, v in meta.items() if k not in _SERVER_METADATA}
-        notes = meta.get("annotations")
-        if isinstance(notes, dict) and secrets.LAST_APPLIED in notes:
-            notes = {k: v for k, v in notes.items() if k != secrets.LAST_APPLIED}
-            meta = (
-                {**meta, "annotations": notes}
-                if notes
-                else {k: v for k, v in meta.items() if k != "annotations"}
-            )
-        out["metadata"] = meta
-    return out
 
 
 def _order(key: ResourceKey) -> str:

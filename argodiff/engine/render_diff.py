@@ -6,11 +6,34 @@ from __future__ import annotations
 import difflib
 import itertools
 
+from patiencediff import PatienceSequenceMatcher
+
 from argodiff.engine.yamltext import Anchor, yaml_line_pair
 from argodiff.model import Manifest, ResourceKey
 
 CONTEXT = 3
 Opcode = tuple[str, int, int, int, int]
+REFINE_LIMIT = 250_000
+"""Largest replaced block (lines before x lines after) matched again line by line."""
+
+
+def _match(before: list[str], after: list[str]) -> list[Opcode]:
+    """Opcodes of a patience diff (git's `--patience`): lines unique to both sides anchor the
+    match, so repeated lines such as `},` never pull unrelated lines together, and it stays
+    near-linear on large documents. Where patience finds no anchor in a replaced block, the
+    block is matched again with a full LCS (difflib without its `autojunk` heuristic, which
+    would show popular lines as removed and added): a line both sides of a hunk hold is kept as
+    context."""
+    codes: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in PatienceSequenceMatcher(None, before, after).get_opcodes():
+        if tag != "replace" or (i2 - i1) * (j2 - j1) > REFINE_LIMIT:
+            codes.append((tag, i1, i2, j1, j2))
+            continue
+        exact = difflib.SequenceMatcher(None, before[i1:i2], after[j1:j2], autojunk=False)
+        codes.extend(
+            (t, i1 + a1, i1 + a2, j1 + b1, j1 + b2) for t, a1, a2, b1, b2 in exact.get_opcodes()
+        )
+    return codes
 
 
 def _range(start: int, stop: int) -> str:
@@ -22,9 +45,9 @@ def _range(start: int, stop: int) -> str:
 
 
 def _opcodes(before: list[str], after: list[str], anchors: list[Anchor]) -> list[Opcode]:
-    """difflib opcodes, with runs known to be equal taken as given: the common head and tail,
-    and the blocks live and predicted share. Only the gaps between them are matched line by
-    line, so a large document with scattered small changes stays cheap."""
+    """Opcodes, with runs known to be equal taken as given: the common head and tail, and the
+    blocks live and predicted share. Only the gaps between them are matched line by line, so a
+    large document with scattered small changes stays cheap."""
     limit = min(len(before), len(after))
     head = 0
     while head < limit and before[head] == after[head]:
@@ -42,8 +65,7 @@ def _opcodes(before: list[str], after: list[str], anchors: list[Anchor]) -> list
     codes: list[Opcode] = []
     for (a0, b0, n0), (a1, b1, _) in itertools.pairwise(known):
         codes.append(("equal", a0, a0 + n0, b0, b0 + n0))
-        gap = difflib.SequenceMatcher(None, before[a0 + n0 : a1], after[b0 + n0 : b1])
-        for tag, i1, i2, j1, j2 in gap.get_opcodes():
+        for tag, i1, i2, j1, j2 in _match(before[a0 + n0 : a1], after[b0 + n0 : b1]):
             codes.append((tag, a0 + n0 + i1, a0 + n0 + i2, b0 + n0 + j1, b0 + n0 + j2))
     a, b, n = known[-1]
     codes.append(("equal", a, a + n, b, b + n))
@@ -87,7 +109,7 @@ def unified(
     anchors: list[Anchor] | None = None,
     labels: tuple[str, str] = ("live", "predicted"),
 ) -> list[str]:
-    """`difflib.unified_diff(before, after, *labels, n=3)` lines."""
+    """Unified diff lines in `difflib.unified_diff`'s format (`n=3`), from a patience match."""
     if before == after:
         return []
     out = [f"--- {labels[0]}", f"+++ {labels[1]}"]

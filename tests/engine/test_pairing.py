@@ -103,9 +103,16 @@ def test_generate_name_gets_an_index() -> None:
     assert [r.key.name for r in results] == ["a", "seed-1"]
 
 
+def _stale(name: str) -> Manifest:
+    """A live ConfigMap whose tracking id names another app: a changed id shows in the diff."""
+    live = _cm(name, namespace=o.NS, annotations={"argocd.argoproj.io/tracking-id": "old:x"})
+    live["data"] = {"k": "old"}
+    return live
+
+
 def test_local_renders_get_tracking_as_the_repo_server_writes_it() -> None:
     settings = ArgoSettings(tracking_method="annotation+label", installation_id="lolice")
-    [result] = diff_app(o.app(), [_cm("settings")], [], settings)
+    [result] = diff_app(o.app(), [_cm("settings")], [_stale("settings")], settings)
     assert "+    argocd.argoproj.io/tracking-id: web:/ConfigMap:web/settings" in result.diff
     assert "+    argocd.argoproj.io/installation-id: lolice" in result.diff
     assert "+    app.kubernetes.io/instance: web" in result.diff
@@ -116,8 +123,18 @@ def test_local_renders_get_tracking_as_the_repo_server_writes_it() -> None:
 
 def test_apps_outside_the_controller_namespace_use_a_qualified_instance_name() -> None:
     app = o.app(namespace="team-a")
-    [result] = diff_app(app, [_cm("settings")], [], o.settings())
-    assert "tracking-id: team-a_web:/ConfigMap:web/settings" in result.diff
+    [result] = diff_app(app, [_cm("settings")], [_stale("settings")], o.settings())
+    assert "+    argocd.argoproj.io/tracking-id: team-a_web:/ConfigMap:web/settings" in result.diff
+
+
+def test_the_tracking_id_shows_only_where_it_changes() -> None:
+    [added] = diff_app(o.app(), [_cm("settings")], [], o.settings())
+    assert "tracking-id" not in added.diff
+    live = o.as_live({**_cm("settings", namespace=o.NS), "data": {"k": "old"}})
+    [modified] = diff_app(o.app(), [_cm("settings")], [live], o.settings())
+    assert modified.paths == ["data.k"]
+    assert "tracking-id" not in modified.diff
+    assert "uid:" not in modified.diff
 
 
 def test_added_and_removed_resources_appear_whole_and_sorted() -> None:

@@ -55,7 +55,7 @@ def test_yaml_lines_match_the_project_dump_on_objects_and_random_text() -> None:
         assert "\n".join(yaml_lines(obj)) + "\n" == dump(obj)
 
 
-def test_unified_equals_difflib_after_skipping_common_ends() -> None:
+def test_unified_rebuilds_the_new_text_and_keeps_difflib_format() -> None:
     rnd = random.Random(3)
     base = [f"line {i}" for i in range(300)]
     for _ in range(200):
@@ -69,8 +69,56 @@ def test_unified_equals_difflib_after_skipping_common_ends() -> None:
                 new.insert(pos, "inserted")
             else:
                 del new[pos]
-        expected = list(difflib.unified_diff(base, new, "live", "predicted", lineterm=""))
-        assert unified(base, new) == expected
+        diff = unified(base, new)
+        assert _apply(base, diff) == new
+        # Unique lines: patience and difflib agree on the one shortest edit.
+        if len(set(new)) == len(new):
+            assert diff == list(difflib.unified_diff(base, new, "live", "predicted", lineterm=""))
+    assert unified([], ["a"]) == ["--- live", "+++ predicted", "@@ -0,0 +1 @@", "+a"]
+    assert unified(["a"], []) == ["--- live", "+++ predicted", "@@ -1 +0,0 @@", "-a"]
+
+
+def _panel(i: int, height: int, title: str) -> list[str]:
+    return [
+        "        {",
+        f'          "id": {i},',
+        '          "gridPos": {',
+        f'            "h": {height},',
+        '            "w": 12',
+        "          },",
+        f'          "title": "Panel {i}{title}"',
+        "        },",
+    ]
+
+
+def _hunks(diff: list[str]) -> list[list[str]]:
+    hunks: list[list[str]] = []
+    for line in diff[2:]:
+        if line.startswith("@@"):
+            hunks.append([])
+        else:
+            hunks[-1].append(line)
+    return hunks
+
+
+def test_a_repeated_line_never_shows_as_both_removed_and_added_in_a_hunk() -> None:
+    # A dashboard JSON where every third panel changes two lines around a `},`: difflib's
+    # autojunk takes `},` (over 1% of the lines) as junk and shows it removed and added.
+    before = [line for i in range(300) for line in _panel(i, 8, "")]
+    after = [
+        line for i in range(300) for line in (_panel(i, 9, " (new)") if i % 3 else _panel(i, 8, ""))
+    ]
+    autojunk = list(difflib.unified_diff(before, after, lineterm=""))
+    assert any(
+        "-          }," in h and "+          }," in h for h in _hunks(autojunk)
+    ), "the case no longer shows the autojunk artefact"
+    diff = unified(before, after)
+    assert _apply(before, diff) == after
+    for hunk in _hunks(diff):
+        removed = {line[1:] for line in hunk if line.startswith("-")}
+        added = {line[1:] for line in hunk if line.startswith("+")}
+        assert not removed & added, hunk
+    assert sum(line.startswith(("+", "-")) for line in diff[2:]) == 4 * 200
 
 
 def test_diff_has_argo_header_and_live_to_predicted_direction() -> None:
