@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from argodiff.engine import ignore, merge, normalize, secrets
+from argodiff.engine import ignore, merge, normalize, secrets, structured
 from argodiff.engine.defaults import apply_defaults
 from argodiff.engine.display import for_display
 from argodiff.engine.kinds import annotations_of, is_builtin, is_core
 from argodiff.engine.pairing import Pair, pair_objects
 from argodiff.engine.paths import changed_paths
 from argodiff.engine.render_diff import render
+from argodiff.engine.schema import Schemas
 from argodiff.engine.tracking import normalize_tracking
 from argodiff.errors import AppError
 from argodiff.model import (
@@ -29,7 +30,15 @@ from argodiff.model import (
     ResourceKey,
 )
 
-__all__ = ["diff_app"]
+__all__ = ["diff_app", "server_side_apply"]
+
+SERVER_SIDE_APPLY = "ServerSideApply=true"
+
+
+def server_side_apply(app: Application) -> bool:
+    """The app syncs with server-side apply, so Argo CD diffs it by structured merge
+    (controller/state.go: `SyncOptions.HasOption("ServerSideApply=true")`)."""
+    return any(option.strip() == SERVER_SIDE_APPLY for option in app.sync_options)
 
 
 def _prepare(obj: Manifest, rules: list[Any], remarshal: bool = True) -> Manifest:
@@ -81,8 +90,39 @@ def _predict(orig: Manifest, config: Manifest, live: Manifest) -> Manifest:
     return predicted
 
 
+def _without_last_applied(obj: Manifest) -> Manifest:
+    notes = annotations_of(obj)
+    if secrets.LAST_APPLIED not in notes:
+        return obj
+    kept = {k: v for k, v in notes.items() if k != secrets.LAST_APPLIED}
+    return {**obj, "metadata": {**obj["metadata"], "annotations": kept}}
+
+
+def _predict_structured(
+    config: Manifest, live: Manifest, schemas: Schemas
+) -> tuple[Manifest, Manifest]:
+    """(predicted, live) by structured merge (gitops-engine structuredMergeDiff): unchanged,
+    live is both; changed, both lose the last-applied annotation and get the scheme defaults
+    (normalizeTypedValue)."""
+    resolved = schemas.resolve(config)
+    merged = structured.apply(config, live, resolved.root, resolved.schema)
+    if merged is None:
+        return live, live
+    predicted, live = _without_last_applied(merged), _without_last_applied(live)
+    if is_builtin(live):
+        apply_defaults(predicted)
+        apply_defaults(live)
+    return predicted, live
+
+
 def _diff_pair(
-    pair: Pair, app: Application, settings: ArgoSettings, labels: tuple[str, str], renders: bool
+    pair: Pair,
+    *,
+    app: Application,
+    settings: ArgoSettings,
+    labels: tuple[str, str],
+    renders: bool,
+    schemas: Schemas | None,
 ) -> ResourceDiff | None:
     live, target = pair.live, pair.target
     any_side = live if live is not None else target
@@ -91,7 +131,9 @@ def _diff_pair(
     if live is not None and target is not None:
         normalize_tracking(live, target, settings)
         live, target = ignore.ignore_managed_fields(live, target, rules)
-    orig = _last_applied(live, rules) if live is not None and target is not None else None
+    # The last-applied annotation plays no part in a structured merge.
+    three_way = live is not None and target is not None and schemas is None
+    orig = _last_applied(live, rules) if three_way and live is not None else None
     live = _prepare(live, rules) if live is not None else None
     target = _prepare(target, rules) if target is not None else None
     secret = is_core(any_side, "Secret")
@@ -101,7 +143,13 @@ def _diff_pair(
             secrets.align_masked(live, target)
         # Two renders (an offline run): the base is no cluster object with server-set fields
         # to keep, so what the head renders is exactly what it would become.
-        predicted: Manifest | None = target if renders else _predict(orig or target, target, live)
+        predicted: Manifest | None
+        if renders:
+            predicted = target
+        elif schemas is not None:
+            predicted, live = _predict_structured(target, live, schemas)
+        else:
+            predicted = _predict(orig or target, target, live)
     else:
         predicted = target
     if predicted == live:
@@ -136,6 +184,7 @@ def diff_app(
     *,
     labels: tuple[str, str] = ("live", "predicted"),
     renders: bool = False,
+    structured_merge: bool | None = None,
 ) -> list[ResourceDiff]:
     """The resources of `app` that would change, live -> predicted, in Argo CD's order.
 
@@ -146,12 +195,20 @@ def diff_app(
     `targets` are the desired objects (Argo CD's manifests, or a local render: then tracking is
     stamped here as the repo-server would); `live` the live objects (Argo CD's
     normalizedLiveState, or a local render of the base revision). Neither list is modified.
+    With `structured_merge` (default: the app syncs with `ServerSideApply=true`), the predicted
+    object is what a server-side apply by argocd-controller gives (structured.py) instead of
+    the three-way merge; list types come from the built-in table or the app's CRDs.
     Raises AppError (naming the app and its file) on objects that cannot be diffed.
     """
+    if structured_merge is None:
+        structured_merge = not renders and server_side_apply(app)
+    schemas = Schemas([*targets, *live]) if structured_merge else None
     out = []
     for pair in pair_objects(app, targets, live, settings):
         try:
-            result = _diff_pair(pair, app, settings, labels, renders)
+            result = _diff_pair(
+                pair, app=app, settings=settings, labels=labels, renders=renders, schemas=schemas
+            )
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             raise AppError(
                 f"cannot diff {pair.key}: {type(exc).__name__}: {exc}", app=app.name, file=app.file

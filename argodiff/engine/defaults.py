@@ -92,6 +92,15 @@ def _ports(ports: Any) -> None:
             port.setdefault("protocol", "TCP")
 
 
+def _field_refs(env: Any) -> None:
+    """ObjectFieldSelector.apiVersion defaults to v1 (it is an atomic map under server-side
+    apply, so a config without it replaces live's and the default comes back)."""
+    for var in env if isinstance(env, list) else []:
+        ref = _dig(var, ("valueFrom", "fieldRef"))
+        if ref is not None:
+            ref.setdefault("apiVersion", "v1")
+
+
 def _pod_spec(spec: dict[str, Any]) -> None:
     _fill(spec, _POD)
     for field in ("containers", "initContainers"):
@@ -103,6 +112,7 @@ def _pod_spec(spec: dict[str, Any]) -> None:
             if isinstance(container.get("image"), str):
                 container.setdefault("imagePullPolicy", image_pull_policy(container["image"]))
             _ports(container.get("ports"))
+            _field_refs(container.get("env"))
 
 
 def _service(spec: dict[str, Any]) -> None:

@@ -61,6 +61,10 @@ def measure(sizes: Sizes) -> Outcome:
     times = [first] + [timed(engine)[0] for _ in range(sizes.repeats - 1)]
     times.sort()
     engine_s = times[len(times) // 2]
+    structured_s = median_time(
+        lambda: diff_app(big.app, big.targets, big.live, big.settings, structured_merge=True),
+        sizes.repeats,
+    )
     traced_peak = _traced_peak(big)
     texts = (yaml_text(big.targets), yaml_text(big.live))
     parse = median_time(lambda: _parse(texts), sizes.repeats)
@@ -74,6 +78,7 @@ def measure(sizes: Sizes) -> Outcome:
         "live_yaml_bytes": len(texts[1].encode()),
         "engine_s": engine_s,
         "engine_runs_s": times,
+        "structured_merge_s": structured_s,
         "parse_floor_s": parse,
         "ratio": ratio,
         "tracemalloc_peak_mb": traced_peak,
@@ -97,6 +102,13 @@ def measure(sizes: Sizes) -> Outcome:
             note=f"{yaml_mb:.1f} MB of YAML (desired + live)",
         ),
         Figure(NAME, "engine / parse floor", ratio, "×", RATIO_TARGET),
+        Figure(
+            NAME,
+            "diff_app by structured merge (ServerSideApply apps)",
+            structured_s,
+            "s",
+            note=f"the same app; {structured_s / parse:.2f}× the parse floor",
+        ),
         Figure(NAME, "peak memory (tracemalloc)", traced_peak, "MB", note="during diff_app"),
         Figure(
             NAME,
