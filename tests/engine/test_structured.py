@@ -13,7 +13,7 @@ from argodiff.model import Change, Manifest, ResourceDiff
 from tests.engine import objects as o
 
 SSA_APP = o.app(sync_options=["CreateNamespace=true", "ServerSideApply=true"])
-TRACKING_FIELD = {"f:metadata": {"f:annotations": {f"f:{o.TRACKING}": {}}}}
+TRACKING_FIELD: dict[str, Any] = {"f:metadata": {"f:annotations": {f"f:{o.TRACKING}": {}}}}
 
 
 def _port(port: int) -> str:
@@ -82,7 +82,7 @@ def test_a_controller_owned_port_dropped_from_git_is_removed() -> None:
 
 def test_a_port_another_manager_owns_stays() -> None:
     live = _ssa_service([80, 9090])
-    fields = {".": {}, "f:name": {}, "f:port": {}, "f:targetPort": {}}
+    fields: dict[str, Any] = {".": {}, "f:name": {}, "f:port": {}, "f:targetPort": {}}
     other = {"f:spec": {"f:ports": {_port(9090): fields}}}
     live["metadata"]["managedFields"].append(_entry("kubectl-edit", other, "Update"))
     assert _diff(_service([80]), live) == []
@@ -90,7 +90,7 @@ def test_a_port_another_manager_owns_stays() -> None:
 
 def test_fields_of_a_shared_port_only_the_controller_owned_are_removed() -> None:
     live = _ssa_service([80, 9090])
-    other = {"f:spec": {"f:ports": {_port(9090): {".": {}, "f:port": {}}}}}
+    other: dict[str, Any] = {"f:spec": {"f:ports": {_port(9090): {".": {}, "f:port": {}}}}}
     live["metadata"]["managedFields"].append(_entry("kubectl-edit", other, "Update"))
     [result] = _diff(_service([80]), live)
     # The item stays (co-owned); its name and targetPort were the controller's alone.
@@ -120,7 +120,7 @@ def test_the_last_applied_annotation_plays_no_part() -> None:
 def _ssa_deployment() -> Manifest:
     live = o.live_deployment()
     del live["metadata"]["annotations"][o.LAST_APPLIED]
-    container = {".": {}, "f:name": {}, "f:image": {}, "f:args": {}}
+    container: dict[str, Any] = {".": {}, "f:name": {}, "f:image": {}, "f:args": {}}
     live["metadata"]["finalizers"] = ["example.com/keep"]
     live["metadata"]["managedFields"] = [
         _entry(
@@ -243,7 +243,9 @@ def _widget(items: list[dict[str, Any]]) -> Manifest:
 def _live_widget(items: list[dict[str, Any]]) -> Manifest:
     live = _widget(items)
     live["metadata"]["annotations"] = {o.TRACKING: o.tracking_id("example.com", "Widget", "w")}
-    keys = {"k:" + json.dumps({"id": i["id"]}): {".": {}, "f:id": {}} for i in items}
+    keys: dict[str, Any] = {
+        "k:" + json.dumps({"id": i["id"]}): {".": {}, "f:id": {}} for i in items
+    }
     live["metadata"]["managedFields"] = [
         _entry("argocd-controller", {**TRACKING_FIELD, "f:spec": {"f:items": keys}}),
     ]
