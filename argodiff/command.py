@@ -1,18 +1,31 @@
-"""The one place argodiff starts subprocesses (kustomize, helm, git)."""
+"""The one place argodiff starts subprocesses (kustomize, helm, git), each bounded in time and
+output and killed with its whole process group when a bound is hit."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import selectors
 import shutil
+import signal
 import subprocess
+import threading
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from argodiff import deadline
 from argodiff.errors import ArgodiffError
 
 DEFAULT_TIMEOUT = 300.0
 MAX_MESSAGE = 2000
+MAX_OUTPUT = 100 * 1024 * 1024
+"""Default cap on a tool's stdout (bytes); Argo CD caps manifests too (ARGOCD_GRPC_MAX_SIZE_MB)."""
+MAX_STDERR = 1024 * 1024
+"""Only the start of stderr is kept: the message shown is trimmed to MAX_MESSAGE anyway."""
+_CHUNK = 64 * 1024
 
 
 class CommandError(ArgodiffError):
@@ -29,6 +42,16 @@ class Result:
     stderr: str
 
 
+@dataclass(frozen=True)
+class Sandbox:
+    """How an untrusted render runs: a minimal environment (nothing of argodiff's own, so no
+    credential), and as `uid`/`gid` when set (argodiff running as root)."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    uid: int | None = None
+    gid: int | None = None
+
+
 def trim(text: str, limit: int = MAX_MESSAGE) -> str:
     """A tool's message made short enough to show: stripped, at most `limit` characters."""
     text = text.strip()
@@ -39,10 +62,8 @@ _CREDENTIAL_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "API
 
 
 def _tool_environment(extra: Mapping[str, str] | None) -> dict[str, str]:
-    """The environment a tool runs with: argodiff's, minus every credential. A chart or
-    kustomization in a PR is untrusted: Helm follows symlinks such as `/proc/self/environ`, so
-    a tool must never hold the Argo CD token, the Access secret or the GitHub token. Action
-    inputs (`INPUT_*`) all go: argodiff read them already."""
+    """The environment git runs with: argodiff's, minus every credential. Action inputs
+    (`INPUT_*`) all go: argodiff read them already. Renders get a Sandbox instead."""
     env = {
         name: value
         for name, value in os.environ.items()
@@ -57,6 +78,99 @@ def which(tool: str) -> str | None:
     return shutil.which(tool)
 
 
+# --- the run's deadline and the children alive now ------------------------------------------
+
+_lock = threading.Lock()
+_groups: set[int] = set()
+
+
+def kill_all() -> None:
+    """Kill every process group argodiff started that is still running (the run's time limit
+    expired, or argodiff is exiting)."""
+    with _lock:
+        groups = list(_groups)
+    for pgid in groups:
+        _kill_group(pgid)
+
+
+atexit.register(kill_all)
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _budget(timeout: float) -> tuple[float, bool]:
+    """The time this command may take, and whether the run's deadline is what limits it."""
+    left = deadline.remaining()
+    if left is None:
+        return timeout, False
+    return (left, True) if left < timeout else (timeout, False)
+
+
+def _start(
+    args: Sequence[str],
+    cwd: Path | None,
+    env: Mapping[str, str] | None,
+    sandbox: Sandbox | None,
+) -> subprocess.Popen[bytes]:
+    full_env = _tool_environment(env) if sandbox is None else {**sandbox.env, **(env or {})}
+    switch = sandbox is not None and sandbox.uid is not None
+    return subprocess.Popen(
+        list(args),
+        cwd=cwd,
+        env=full_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # Its own session: on a timeout the tool and everything it started die together.
+        start_new_session=True,
+        user=sandbox.uid if switch and sandbox else None,
+        group=sandbox.gid if switch and sandbox else None,
+        extra_groups=[] if switch else None,
+        # Look the binary up on argodiff's PATH, not the sandbox's.
+        executable=shutil.which(args[0]) or args[0],
+    )
+
+
+def _collect(
+    proc: subprocess.Popen[bytes], stdin: bytes | None, until: float, max_output: int
+) -> tuple[bytes, bytes, str]:
+    """Read stdout and stderr until the process closes them; '' or why it was stopped."""
+    assert proc.stdout and proc.stderr and proc.stdin
+    if stdin:
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(stdin)
+    proc.stdin.close()
+    out: list[bytes] = []
+    err: list[bytes] = []
+    sizes = {"out": 0, "err": 0}
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, "out")
+    sel.register(proc.stderr, selectors.EVENT_READ, "err")
+    try:
+        while sel.get_map():
+            left = until - time.monotonic()
+            if left <= 0:
+                return b"".join(out), b"".join(err), "timeout"
+            for key, _ in sel.select(timeout=left):
+                chunk = os.read(key.fd, _CHUNK)
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    continue
+                sizes[key.data] += len(chunk)
+                if key.data == "out":
+                    if sizes["out"] > max_output:
+                        return b"".join(out), b"".join(err), "output"
+                    out.append(chunk)
+                elif sizes["err"] <= MAX_STDERR:
+                    err.append(chunk)
+    finally:
+        sel.close()
+    return b"".join(out), b"".join(err), ""
+
+
 def run(
     args: Sequence[str],
     *,
@@ -65,25 +179,51 @@ def run(
     timeout: float = DEFAULT_TIMEOUT,
     stdin: bytes | None = None,
     ok_codes: tuple[int, ...] = (0,),
+    max_output: int = MAX_OUTPUT,
+    sandbox: Sandbox | None = None,
 ) -> Result:
-    """Run a tool; raise CommandError on a missing binary, a timeout or an unexpected exit code."""
+    """Run a tool; raise CommandError on a missing binary, a timeout, too much output or an
+    unexpected exit code. With a `sandbox`, the tool gets only the sandbox's environment plus
+    `env`, and runs as the sandbox's user."""
     tool = os.path.basename(args[0])
+    limit, by_deadline = _budget(timeout)
+    if limit <= 0:
+        raise CommandError(tool, "not started: the run's time limit expired")
     try:
-        proc = subprocess.run(
-            list(args),
-            cwd=cwd,
-            env=_tool_environment(env),
-            input=stdin,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
+        proc = _start(args, cwd, env, sandbox)
     except FileNotFoundError:
         raise CommandError(tool, "not installed (not found on PATH)") from None
-    except subprocess.TimeoutExpired:
-        raise CommandError(tool, f"timed out after {timeout:g} s") from None
-    stderr = proc.stderr.decode("utf-8", "replace")
+    with _lock:
+        _groups.add(proc.pid)
+    try:
+        until = time.monotonic() + limit
+        stdout, stderr_bytes, stopped = _collect(proc, stdin, until, max_output)
+        if stopped:
+            _kill_group(proc.pid)
+        try:
+            proc.wait(timeout=max(until - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            # It closed its output but went on running.
+            stopped = stopped or "timeout"
+            _kill_group(proc.pid)
+            proc.wait()
+    finally:
+        # Whatever the tool started in its session goes with it.
+        _kill_group(proc.pid)
+        with _lock:
+            _groups.discard(proc.pid)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe:
+                pipe.close()
+    if stopped == "timeout":
+        what = "the run's time limit expired" if by_deadline else f"timed out after {limit:g} s"
+        raise CommandError(tool, what)
+    if stopped == "output":
+        raise CommandError(
+            tool, f"output exceeds the limit of {max_output:,} bytes (killed; see docs/security.md)"
+        )
+    stderr = stderr_bytes.decode("utf-8", "replace")
     if proc.returncode not in ok_codes:
-        message = trim(stderr) or trim(proc.stdout.decode("utf-8", "replace"))
+        message = trim(stderr) or trim(stdout.decode("utf-8", "replace"))
         raise CommandError(tool, message or f"exited with status {proc.returncode}")
-    return Result(stdout=proc.stdout, stderr=stderr)
+    return Result(stdout=stdout, stderr=stderr)

@@ -96,11 +96,20 @@ def load_manifests(text: str | bytes, source: str = "") -> list[Manifest]:
             raise ManifestError(
                 f"document {index + 1} is a {type(doc).__name__}, not a mapping", file=source
             )
-        if str(doc.get("kind", "")).endswith("List") and isinstance(doc.get("items"), list):
-            out.extend(item for item in doc["items"] if isinstance(item, dict))
-            continue
-        out.append(doc)
+        out.extend(_flatten(doc))
     return out
+
+
+def _flatten(doc: Manifest) -> Iterator[Manifest]:
+    """A `List` (`SecretList`, `ConfigMapList`…) becomes its items, at any depth: a Secret
+    inside a List inside a List is still a Secret, and must be masked as one."""
+    stack = [doc]
+    while stack:
+        obj = stack.pop()
+        if str(obj.get("kind", "")).endswith("List") and isinstance(obj.get("items"), list):
+            stack.extend(item for item in reversed(obj["items"]) if isinstance(item, dict))
+        else:
+            yield obj
 
 
 class _Dumper(yaml.CSafeDumper):

@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-from argodiff import __version__
+from argodiff import __version__, deadline
 
 COMMANDS = {
     "app": "argodiff.cli.app:app_command",
@@ -44,4 +44,5 @@ def cli() -> None:
 
 
 def main() -> None:
+    deadline.start(None)  # `app` and `pr` set the run's limit from --timeout
     cli(prog_name="argodiff")

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from argodiff import results
+from argodiff import deadline, results
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options, local_options
 from argodiff.cli.output import (
@@ -87,6 +87,7 @@ def app_command(**params: Any) -> int:
     """Diff Applications: live cluster vs a target (default: the working tree when run inside a
     checkout, else Argo CD's current target), or two revisions offline (--base)."""
     names: tuple[str, ...] = params["names"]
+    deadline.start(params["timeout"])  # discovery, `affected` and every tool included
     conn = connection_from(params)
     redactor = Redactor(conn.secrets())
     targets = [t for t in ("revision", "local_flag", "current", "base") if params.get(t)]

@@ -15,6 +15,7 @@ from argodiff import results
 from argodiff.github.runner import Actions
 from argodiff.model import AppResult, AppStatus, RunResult
 from argodiff.redact import Redactor
+from argodiff.report.escape import visible
 from argodiff.report.markdown import render_markdown
 from argodiff.report.text import render_text
 from argodiff.run.jobs import Notify, Progress
@@ -44,7 +45,9 @@ def format_run(run: RunResult, fmt: str, *, color: bool = False, lang: str = "en
 
 def log_safe(text: str, *, actions: bool) -> str:
     """One line for an Actions log printed outside a stop-commands block: the runner honours
-    `::cmd` at a line's start (after spaces) and the legacy `##[cmd]` anywhere in it."""
+    `::cmd` at a line's start (after spaces) and the legacy `##[cmd]` anywhere in it. Bidi
+    and invisible characters (in app names, say) are shown escaped everywhere."""
+    text = visible(text)
     if not actions:
         return text
     text = text.replace("##[", "#\u200b#[")

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import click
 from github import Github
 
-from argodiff import results
+from argodiff import deadline, results, safewrite
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
 from argodiff.errors import ArgodiffError, ConfigError
@@ -32,6 +32,7 @@ from argodiff.publish.deliver import (
 from argodiff.redact import Redactor
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo, base_checkout
+from argodiff.report.escape import visible
 from argodiff.run.diff import FALLBACK, is_unreachable
 from argodiff.run.plan import Mode, diff_selection, select_apps
 from argodiff.settings import Connection
@@ -148,6 +149,7 @@ def pr_command(**params: Any) -> int:
     ctx = from_environ(os.environ)
     params["concurrency"] = params["concurrency"] or PR_CONCURRENCY
     _apply_inputs(params, ctx)
+    deadline.start(params["timeout"])  # discovery, `affected` and every tool included
     conn = connection_from(params)
     secrets = [*conn.secrets(), ctx.token]
     redactor = Redactor(secrets)
@@ -171,7 +173,15 @@ def pr_command(**params: Any) -> int:
     log_apps(run, actions, redactor)
     results_path = Path(params["results_file"])
     results_path = results_path if results_path.is_absolute() else workspace / results_path
-    write_results(run, results_path, redactor)
+    # A link the PR committed in the results file's place is removed, never followed (a later
+    # upload step would follow it); the comment says so and the job fails.
+    link = safewrite.remove_link(results_path, root=workspace)
+    if link is not None:
+        run.notices.append(
+            f"the pull request put a symbolic link at the results file "
+            f"{params['results_file']} (to {link}): removed, not followed"
+        )
+    write_results(run, results_path, redactor, workspace=workspace)
     note = ""
     if req.pr_number and ctx.repository:
         target = CommentTarget(
@@ -202,7 +212,9 @@ def pr_command(**params: Any) -> int:
     )
     set_outputs(run, actions, results_path, workspace)
     failed = results.exit_status(run) is ExitStatus.ERROR
-    return int(ExitStatus.ERROR if failed and params["fail_on_error"] else ExitStatus.NO_DIFF)
+    if link is not None or (failed and params["fail_on_error"]):
+        return int(ExitStatus.ERROR)
+    return int(ExitStatus.NO_DIFF)
 
 
 def _print_parts(parts: list[str]) -> None:
@@ -260,10 +272,12 @@ def _diff(
         mode = Mode.OFFLINE
 
     def progress(result: AppResult, done: int, total: int) -> None:
-        click.echo(redactor.scrub(f"[{done}/{total}] {result.name}: {result.status.value}"))
+        click.echo(
+            visible(redactor.scrub(f"[{done}/{total}] {result.name}: {result.status.value}"))
+        )
 
     def notify(message: str) -> None:
-        click.echo(redactor.scrub(f"argodiff: {message}"))
+        click.echo(visible(redactor.scrub(f"argodiff: {message}")))
 
     with base_checkout(repo, req.base_sha) as base_dir:
         sel = select_apps(repo, base_dir, req.changed, req.apps)

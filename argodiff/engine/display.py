@@ -37,9 +37,11 @@ def _trimmed(obj: Manifest | None, drop_tracking: bool) -> Manifest | None:
     notes = _annotations(obj)
     if dropped & notes.keys():
         kept = {k: v for k, v in notes.items() if k not in dropped}
-        meta = {**meta, "annotations": kept} if kept else {
-            k: v for k, v in meta.items() if k != "annotations"
-        }
+        meta = (
+            {**meta, "annotations": kept}
+            if kept
+            else {k: v for k, v in meta.items() if k != "annotations"}
+        )
     out["metadata"] = meta
     return out
 

@@ -180,7 +180,11 @@ TYPES: dict[str, dict[str, Field]] = {
     },
     "apiserverinternal.v1alpha1.StorageVersionStatus": {
         "conditions": ("list", "", ("type",)),
-        "storageVersions": ("list", "apiserverinternal.v1alpha1.ServerStorageVersion", ("apiServerID",)),
+        "storageVersions": (
+            "list",
+            "apiserverinternal.v1alpha1.ServerStorageVersion",
+            ("apiServerID",),
+        ),
     },
     "apps.v1.ControllerRevision": {
         "metadata": ("struct", "meta.v1.ObjectMeta", ()),
@@ -527,13 +531,21 @@ TYPES: dict[str, dict[str, Field]] = {
         "resourceClaims": ("list", "", ("name",)),
         "resources": ("struct", "core.v1.ResourceRequirements", ()),
         "schedulingGates": ("list", "", ("name",)),
-        "topologySpreadConstraints": ("list", "core.v1.TopologySpreadConstraint", ("topologyKey", "whenUnsatisfiable")),
+        "topologySpreadConstraints": (
+            "list",
+            "core.v1.TopologySpreadConstraint",
+            ("topologyKey", "whenUnsatisfiable"),
+        ),
         "volumes": ("list", "core.v1.Volume", ("name",)),
     },
     "core.v1.PodStatus": {
         "allocatedResources": ("map", "", ()),
         "conditions": ("list", "", ("type",)),
-        "nodeAllocatableResourceClaimStatuses": ("list", "core.v1.NodeAllocatableResourceClaimStatus", ("resourceClaimName",)),
+        "nodeAllocatableResourceClaimStatuses": (
+            "list",
+            "core.v1.NodeAllocatableResourceClaimStatus",
+            ("resourceClaimName",),
+        ),
         "podIPs": ("list", "", ("ip",)),
         "resourceClaimStatuses": ("list", "", ("name",)),
         "resources": ("struct", "core.v1.ResourceRequirements", ()),
@@ -787,7 +799,11 @@ TYPES: dict[str, dict[str, Field]] = {
     },
     "resource.v1.ResourceClaimStatus": {
         "allocation": ("struct", "resource.v1.AllocationResult", ()),
-        "devices": ("list", "resource.v1.AllocatedDeviceStatus", ("driver", "device", "pool", "shareID")),
+        "devices": (
+            "list",
+            "resource.v1.AllocatedDeviceStatus",
+            ("driver", "device", "pool", "shareID"),
+        ),
         "reservedFor": ("list", "", ("uid",)),
     },
     "resource.v1.ResourceClaimTemplate": {
@@ -823,7 +839,11 @@ TYPES: dict[str, dict[str, Field]] = {
         "conditions": ("list", "", ("type",)),
     },
     "scheduling.v1beta1.CompositePodGroupTemplate": {
-        "compositePodGroupTemplates": ("list", "scheduling.v1beta1.CompositePodGroupTemplate", ("name",)),
+        "compositePodGroupTemplates": (
+            "list",
+            "scheduling.v1beta1.CompositePodGroupTemplate",
+            ("name",),
+        ),
         "podGroupTemplates": ("list", "scheduling.v1beta1.PodGroupTemplate", ("name",)),
     },
     "scheduling.v1beta1.PodGroup": {
@@ -846,7 +866,11 @@ TYPES: dict[str, dict[str, Field]] = {
         "spec": ("struct", "scheduling.v1beta1.WorkloadSpec", ()),
     },
     "scheduling.v1beta1.WorkloadSpec": {
-        "compositePodGroupTemplates": ("list", "scheduling.v1beta1.CompositePodGroupTemplate", ("name",)),
+        "compositePodGroupTemplates": (
+            "list",
+            "scheduling.v1beta1.CompositePodGroupTemplate",
+            ("name",),
+        ),
         "podGroupTemplates": ("list", "scheduling.v1beta1.PodGroupTemplate", ("name",)),
     },
     "storage.v1.CSIDriver": {

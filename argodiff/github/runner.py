@@ -9,6 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from argodiff import safewrite
+from argodiff.report.escape import visible
+
 # The runner refuses a step summary above 1 MiB (the upload fails and the summary is lost).
 SUMMARY_LIMIT = 1024 * 1024
 SUMMARY_CUT_NOTE = (
@@ -79,6 +82,8 @@ class Actions:
         self._out.flush()
 
     def _command(self, name: str, message: str = "", **properties: str) -> None:
+        if name != "add-mask":  # a mask must be the secret itself; other text a reader reads
+            message = visible(message)
         props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
         self._write(f"::{name}{' ' + props if props else ''}::{escape_data(message)}\n")
 
@@ -141,8 +146,7 @@ class Actions:
             entry = f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
         else:
             entry = f"{name}={value}\n"
-        with self._output_path.open("a", encoding="utf-8", newline="") as f:
-            f.write(entry)
+        safewrite.write_text(self._output_path, entry, append=True)
 
     def append_summary(self, markdown: str) -> None:
         """Add markdown to the job summary, keeping the file below 1 MiB: what does not fit is
@@ -150,11 +154,10 @@ class Actions:
         later additions are dropped."""
         if self._summary_path is None or self._summary_full:
             return
-        used = self._summary_path.stat().st_size if self._summary_path.exists() else 0
+        used = self._summary_path.lstat().st_size if self._summary_path.exists() else 0
         room = SUMMARY_LIMIT - 1 - used
         if len(markdown.encode()) > room:
             self._summary_full = True
             budget = room - len(SUMMARY_CUT_NOTE.encode())
             markdown = cut_markdown(markdown, budget) + SUMMARY_CUT_NOTE if budget > 0 else ""
-        with self._summary_path.open("a", encoding="utf-8", newline="") as f:
-            f.write(markdown)
+        safewrite.write_text(self._summary_path, markdown, append=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from github import Github
 
-from argodiff import results
+from argodiff import results, safewrite
 from argodiff.github.api import CommentTooLong, PublishError, StickyComment
 from argodiff.github.runner import Actions
 from argodiff.model import AppStatus, RunResult
@@ -55,9 +55,11 @@ def log_apps(run: RunResult, actions: Actions, redactor: Redactor) -> None:
         actions.warning(redactor.scrub(notice), title="argodiff")
 
 
-def write_results(run: RunResult, path: Path, redactor: Redactor) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(redactor.scrub(results.dumps(run)), encoding="utf-8")
+def write_results(
+    run: RunResult, path: Path, redactor: Redactor, *, workspace: Path | None = None
+) -> None:
+    """The results file, never written through a link the PR committed in `workspace`."""
+    safewrite.write_text(path, redactor.scrub(results.dumps(run)), root=workspace)
 
 
 def post_comment(

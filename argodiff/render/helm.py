@@ -183,6 +183,29 @@ def file_parameters(job: HelmJob, chart: ChartFiles) -> list[str]:
     return out
 
 
+def _refuse_options(job: HelmJob, release: str, namespace: str, shown: str) -> None:
+    """Names that never start with `-` in a valid Application: one that does is an attempt to
+    pass an option (they are passed as `--flag=value` anyway, so this is a clearer error)."""
+    opts = job.options
+    fields = [
+        ("releaseName" if opts.get("releaseName") else "the Application name", release),
+        ("namespace", namespace),
+        ("kubeVersion", str(opts.get("kubeVersion") or "")),
+        *(("apiVersions", str(api)) for api in opts.get("apiVersions") or []),
+        *(
+            ("parameters name", str(p.get("name")))
+            for p in opts.get("parameters") or []
+            if isinstance(p, dict)
+        ),
+    ]
+    for field, value in fields:
+        if value.startswith("-"):
+            raise RenderError(
+                f"helm {field} {value!r} starts with '-': refused, it would read as an option",
+                file=shown,
+            )
+
+
 class Helm:
     """`helm pull` and `helm template` with an isolated Helm home under `home`."""
 
@@ -212,16 +235,17 @@ class Helm:
 
     def _pull(self, repo_url: str, chart: str, version: str) -> Path:
         dest = fresh_dir(self.home / "charts", f"{chart.rpartition('/')[2]}-")
+        # Every value from the repository is a flag's value or comes after `--`: never an option.
+        args = ["helm", "pull", f"--destination={dest}", "--untar"]
+        if version:
+            args.append(f"--version={version}")
         if is_oci(repo_url):
             ref = repo_url.removeprefix("oci://").rstrip("/")
             probe(ref)
-            args = ["helm", "pull", f"oci://{ref}/{chart}"]
+            args += ["--", f"oci://{ref}/{chart}"]
         else:
             probe(repo_url)
-            args = ["helm", "pull", chart, "--repo", repo_url]
-        args += ["--untar", "--destination", str(dest)]
-        if version:
-            args += ["--version", version]
+            args += [f"--repo={repo_url}", "--", chart]
         try:
             self._run(args)
         except command.CommandError as exc:
@@ -268,9 +292,9 @@ class Helm:
                     shutil.copytree(src, target, symlinks=True, ignore=ignore)
             elif repo.startswith(("http://", "https://")):
                 probe(repo)
-                self._run(["helm", "repo", "add", "--force-update", _digest(repo), repo])
+                self._run(["helm", "repo", "add", "--force-update", "--", _digest(repo), repo])
         try:
-            self._run(["helm", "dependency", "build", str(copy)])
+            self._run(["helm", "dependency", "build", "--", str(copy)])
         except command.CommandError as exc:
             raise RenderError(helm_message(exc, copy), file=shown) from None
         return copy
@@ -293,23 +317,24 @@ class Helm:
         opts = job.options
         release = str(opts.get("releaseName") or job.app.name)
         namespace = str(opts.get("namespace") or job.app.destination_namespace)
-        args = ["helm", "template", release, str(chart.dir)]
+        _refuse_options(job, release, namespace, chart.shown)
+        # Values from the repository only ever follow `=` of their flag, and the chart comes
+        # after `--`: a release name like `--post-renderer=x` stays a (rejected) name. Argo CD
+        # passes the release name as --name-template too (util/helm/cmd.go).
+        args = ["helm", "template", f"--name-template={release}"]
         if namespace:
-            args += ["--namespace", namespace]
+            args.append(f"--namespace={namespace}")
         if opts.get("kubeVersion"):
-            args += ["--kube-version", str(opts["kubeVersion"])]
-        for api in opts.get("apiVersions") or []:
-            args += ["--api-versions", str(api)]
+            args.append(f"--kube-version={opts['kubeVersion']}")
+        args += [f"--api-versions={api}" for api in opts.get("apiVersions") or []]
         for p in opts.get("parameters") or []:
             if not isinstance(p, dict) or not p.get("name"):
                 raise RenderError("helm.parameters entries need a name", file=chart.shown)
             flag = "--set-string" if p.get("forceString") else "--set"
             value = clean_set_value(envsubst(str(p.get("value") or ""), job.env))
-            args += [flag, f"{p['name']}={value}"]
-        for f in value_files(job, chart):
-            args += ["--values", f]
-        for fp in file_parameters(job, chart):
-            args += ["--set-file", fp]
+            args.append(f"{flag}={p['name']}={value}")
+        args += [f"--values={f}" for f in value_files(job, chart)]
+        args += [f"--set-file={fp}" for fp in file_parameters(job, chart)]
         args.append("--skip-crds" if opts.get("skipCrds") else "--include-crds")
         if opts.get("skipSchemaValidation"):
             args.append("--skip-schema-validation")
@@ -322,7 +347,8 @@ class Helm:
                 path = Path(tmp, "values.yaml")
                 text = inline if isinstance(inline, str) else json.dumps(inline)
                 path.write_text(text, encoding="utf-8")
-                args += ["--values", str(path)]
+                args.append(f"--values={path}")
+            args += ["--", str(chart.dir)]
             try:
                 out = self._run(args, cwd=chart.dir)
             except command.CommandError as exc:

@@ -34,8 +34,8 @@ def is_kustomization_dir(path: Path) -> bool:
 def build_command(path: Path) -> list[str]:
     """`kustomize build` when a kustomize binary is installed, else kubectl's built-in one."""
     if command.which("kustomize"):
-        return ["kustomize", "build", str(path)]
-    return ["kubectl", "kustomize", str(path)]
+        return ["kustomize", "build", "--", str(path)]
+    return ["kubectl", "kustomize", "--", str(path)]
 
 
 def tool_message(message: str, *roots: Path) -> str:

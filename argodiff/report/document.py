@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tabulate import tabulate
 
 from argodiff.model import AppResult, AppStatus, Change, ResourceDiff, RunResult
-from argodiff.report.escape import host, html_text, md, safe_url, short_sha
+from argodiff.report.escape import host, html_text, md, safe_url, short_sha, visible
 from argodiff.report.fence import fence_run
 from argodiff.report.i18n import CHANGES, Strings, change_counts, comparison, summary_line
 from argodiff.report.layout import Frame, Node
@@ -91,7 +91,9 @@ def _details(summary: str, s: Strings) -> Frame:
 
 
 def _code(text: str, info: str) -> Node:
-    """`text` as a fenced block whose lines may be split across parts."""
+    """`text` as a fenced block whose lines may be split across parts; bidi and invisible
+    characters shown as `\\uXXXX`, so a line reads as it is (Trojan Source)."""
+    text = visible(text)
     run = fence_run(text)
     lines = text.split("\n")
     if lines and not lines[-1]:

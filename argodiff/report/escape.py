@@ -9,7 +9,16 @@ from urllib.parse import quote, urlsplit
 ZWSP = "\u200b"
 """Zero-width space: breaks @mentions and #refs without changing what a reader sees."""
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_WHITESPACE = re.compile(r"[\t\n\r\f\v]+")
+# Characters that change how the text around them reads without being seen: C0/C1 controls,
+# bidi embeddings, overrides and isolates (Trojan Source, CVE-2021-42574), zero-width and other
+# format characters, line/paragraph separators, tag characters. Shown as `\uXXXX` instead.
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+# GitHub's autolink extension turns bare `http://…`, `https://…` and `www.…` into links.
+_AUTOLINK = re.compile(r"(?i)\b(https?|www)(?=:|\.)")
 # Characters that start markdown structure inline: emphasis, code, links, HTML, tables,
 # strikethrough, headings, entities and GitHub math (`$`). CommonMark takes `\` before any of them
 # as a literal character.
@@ -19,14 +28,23 @@ _PING = re.compile(r"([@#])(?=[0-9A-Za-z])")
 _URL_SAFE = "/:?#&=%@+~!$,;*-._"
 
 
+def visible(text: str) -> str:
+    """`text` with every control, bidi and invisible format character shown as `\\uXXXX`
+    (tab and line breaks kept): what a reviewer reads is what the text holds."""
+    return _HIDDEN.sub(
+        lambda m: f"\\u{ord(m[0]):04x}" if ord(m[0]) < 0x10000 else f"\\U{ord(m[0]):08x}", text
+    )
+
+
 def _one_line(text: str, limit: int) -> str:
-    text = _CONTROL.sub(" ", text).strip()
+    text = visible(_WHITESPACE.sub(" ", text)).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def unping(text: str) -> str:
-    """Stop GitHub from turning `@someone` into a notification or `#12` into a cross-reference."""
-    return _PING.sub(rf"\1{ZWSP}", text)
+    """Stop GitHub from turning `@someone` into a notification, `#12` into a cross-reference or
+    a bare URL into a link."""
+    return _AUTOLINK.sub(rf"\1{ZWSP}", _PING.sub(rf"\1{ZWSP}", text))
 
 
 def md(text: str, limit: int = 1000) -> str:

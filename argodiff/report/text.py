@@ -8,7 +8,7 @@ from collections.abc import Callable
 import click
 
 from argodiff.model import AppResult, AppStatus, ResourceDiff, RunResult
-from argodiff.report.escape import host, short_sha
+from argodiff.report.escape import host, short_sha, visible
 from argodiff.report.i18n import EN, change_counts, comparison, summary_line
 
 # Control characters (ESC above all) would let a manifest drive the terminal; show them as the
@@ -23,7 +23,8 @@ def _picture(match: re.Match[str]) -> str:
 
 
 def _printable(text: str) -> str:
-    return _CONTROL.sub(_picture, text)
+    # Bidi overrides and invisible characters are shown as `\uXXXX`, as in the markdown.
+    return visible(_CONTROL.sub(_picture, text))
 
 
 Style = Callable[..., str]

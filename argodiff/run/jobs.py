@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from argodiff import command
 from argodiff.errors import AppError, ArgodiffError
 from argodiff.model import AppResult, AppStatus
 
@@ -78,6 +79,9 @@ def run_jobs(
         results[result.name] = result
         if on_done:
             on_done(result, len(results), len(jobs))
+    if len(results) < len(jobs):
+        # Tools still running for the apps left over die now, not after argodiff exits.
+        command.kill_all()
     out = []
     for job in jobs:
         if job.name in results:

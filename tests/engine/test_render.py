@@ -109,9 +109,9 @@ def test_a_repeated_line_never_shows_as_both_removed_and_added_in_a_hunk() -> No
         line for i in range(300) for line in (_panel(i, 9, " (new)") if i % 3 else _panel(i, 8, ""))
     ]
     autojunk = list(difflib.unified_diff(before, after, lineterm=""))
-    assert any(
-        "-          }," in h and "+          }," in h for h in _hunks(autojunk)
-    ), "the case no longer shows the autojunk artefact"
+    assert any("-          }," in h and "+          }," in h for h in _hunks(autojunk)), (
+        "the case no longer shows the autojunk artefact"
+    )
     diff = unified(before, after)
     assert _apply(before, diff) == after
     for hunk in _hunks(diff):

@@ -155,7 +155,9 @@ class PrJob:
     workspace: Path
     cli: Cli
 
-    def run(self, argv: list[str], inputs: dict[str, str] | None = None) -> Outputs:
+    def run(
+        self, argv: list[str], inputs: dict[str, str] | None = None, *, fresh: bool = True
+    ) -> Outputs:
         """`argodiff ARGV...` in the step's environment: the action's container with `inputs`,
         or without them a `run:` step (which gets the token as GITHUB_TOKEN)."""
         home = self.cli.home
@@ -165,7 +167,8 @@ class PrJob:
         for path in files.values():
             path.write_text("", encoding="utf-8")
         results = self.workspace / "argodiff-results.json"
-        results.unlink(missing_ok=True)
+        if fresh:  # else: whatever the checkout holds at that path stays (a PR's symlink)
+            results.unlink(missing_ok=True)
         env = {
             "GITHUB_ACTIONS": "true",
             "GITHUB_EVENT_NAME": "pull_request",
@@ -183,7 +186,7 @@ class PrJob:
             inputs = {"github-token": GITHUB_TOKEN, "instance": "lolice"} | inputs
             env |= {f"INPUT_{name.upper()}": value for name, value in inputs.items()}
         out = self.cli.run(argv, cwd=self.workspace, env=env, files=files)
-        if results.is_file():
+        if results.is_file() and not results.is_symlink():
             out.texts["results file"] = results.read_text(encoding="utf-8")
         return out
 
