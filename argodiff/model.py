@@ -149,6 +149,56 @@ class ResourceDiff:
     """Extra facts, e.g. `data.password: value changed (hidden)`."""
 
 
+class Lifecycle(StrEnum):
+    """Whether the pull request adds the Application, deletes it, or changes an existing one."""
+
+    EXISTING = "existing"
+    NEW = "new"
+    DELETED = "deleted"
+
+
+class SideKind(StrEnum):
+    """What one side of a comparison is."""
+
+    LIVE = "live"
+    """The cluster's live state, from Argo CD."""
+    REVISION = "revision"
+    """A git revision (`revision` holds its SHA or name)."""
+    WORKTREE = "worktree"
+    """The checkout's working tree (the PR checkout in `pr --mode local`)."""
+    TARGET = "target"
+    """Argo CD's current target state."""
+    NONE = "none"
+    """Nothing: the app does not exist on this side."""
+
+
+@dataclass(frozen=True)
+class Side:
+    kind: SideKind
+    revision: str = ""
+    """For REVISION: the commit SHA, or the name the user gave (`main`, `demo PR`)."""
+    ref: str = ""
+    """The ref name the revision was given as, when it is not the SHA itself (`main`)."""
+
+
+class RenderedBy(StrEnum):
+    """Who rendered the manifests of the revision sides."""
+
+    ARGOCD = "argocd"
+    ARGODIFF = "argodiff"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What one app's diff compares, as facts; the report phrases them in its language."""
+
+    mode: str
+    """The run's mode: revision | local | offline | target."""
+    before: Side
+    after: Side
+    rendered_by: RenderedBy
+
+
 class AppStatus(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
@@ -170,10 +220,14 @@ class AppResult:
     health_status: str = ""
     url: str = ""
     """Link to the app in the Argo CD UI, when a server is known."""
+    comparison: Comparison | None = None
+    """What was compared; the report phrases it (`compared` in the JSON is its English text)."""
     compared: str = ""
-    """What was compared, in words: `live -> abc1234 (rendered by Argo CD)`."""
+    """What was compared in words, when no `comparison` is known (a results file written by
+    an older argodiff); for a skipped app, why it was skipped."""
     file: str = ""
     warnings: list[str] = field(default_factory=list)
+    lifecycle: Lifecycle = Lifecycle.EXISTING
 
     def count(self, change: Change) -> int:
         return sum(1 for r in self.resources if r.change is change)

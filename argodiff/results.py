@@ -12,10 +12,17 @@ from argodiff.model import (
     AppResult,
     AppStatus,
     Change,
+    Comparison,
+    Lifecycle,
+    RenderedBy,
     ResourceDiff,
     ResourceKey,
     RunResult,
+    Side,
+    SideKind,
 )
+from argodiff.report.escape import short_sha
+from argodiff.report.i18n import EN, compared_text
 
 SCHEMA_VERSION = 1
 
@@ -51,7 +58,9 @@ def _app_to_dict(app: AppResult) -> dict[str, Any]:
         "syncStatus": app.sync_status,
         "healthStatus": app.health_status,
         "url": app.url,
-        "compared": app.compared,
+        "compared": compared_text(app, EN, short_sha),
+        **({"comparison": _comparison_to_dict(app.comparison)} if app.comparison else {}),
+        "lifecycle": app.lifecycle.value,
         "file": app.file,
         "warnings": list(app.warnings),
         "counts": {c.value: app.count(c) for c in Change},
@@ -69,6 +78,34 @@ def _app_to_dict(app: AppResult) -> dict[str, Any]:
             for r in app.resources
         ],
     }
+
+
+def _side_to_dict(side: Side) -> dict[str, str]:
+    return {"kind": side.kind.value, "revision": side.revision, "ref": side.ref}
+
+
+def _comparison_to_dict(what: Comparison) -> dict[str, Any]:
+    return {
+        "mode": what.mode,
+        "from": _side_to_dict(what.before),
+        "to": _side_to_dict(what.after),
+        "renderedBy": what.rendered_by.value,
+    }
+
+
+def _side_from_dict(d: dict[str, Any]) -> Side:
+    return Side(SideKind(d["kind"]), str(d.get("revision") or ""), str(d.get("ref") or ""))
+
+
+def _comparison_from_dict(d: Any) -> Comparison | None:
+    if not d:
+        return None
+    return Comparison(
+        mode=str(d.get("mode") or ""),
+        before=_side_from_dict(d["from"]),
+        after=_side_from_dict(d["to"]),
+        rendered_by=RenderedBy(d["renderedBy"]),
+    )
 
 
 def dumps(run: RunResult) -> str:
@@ -102,6 +139,8 @@ def _app_from_dict(d: dict[str, Any]) -> AppResult:
         health_status=str(d.get("healthStatus") or ""),
         url=str(d.get("url") or ""),
         compared=str(d.get("compared") or ""),
+        comparison=_comparison_from_dict(d.get("comparison")),
+        lifecycle=Lifecycle(d.get("lifecycle") or Lifecycle.EXISTING.value),
         file=str(d.get("file") or ""),
         warnings=[str(w) for w in d.get("warnings") or []],
         resources=[

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from argodiff import deadline, results
+from argodiff import deadline, messages, results
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options, local_options
 from argodiff.cli.output import (
@@ -153,7 +153,7 @@ def app_command(**params: Any) -> int:
         if conn.servers:
             run = run_with_fallback(live, fallback)
         elif fallback is not None:
-            run = fallback(FALLBACK.format(why="no Argo CD server is configured"))
+            run = fallback(FALLBACK(why=messages.NO_SERVER()))
         else:
             raise ConfigError(
                 "no Argo CD server: pass --server or set ARGOCD_SERVER "

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import click
 from github import Github
 
-from argodiff import deadline, results, safewrite
+from argodiff import deadline, messages, results, safewrite
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
 from argodiff.errors import ArgodiffError, ConfigError
@@ -268,7 +268,7 @@ def _diff(
     if why:
         if params["fallback"] != "offline":
             raise ConfigError(f"{why}; or use --mode offline")
-        notices.append(FALLBACK.format(why=why))
+        notices.append(FALLBACK(why=why))
         mode = Mode.OFFLINE
 
     def progress(result: AppResult, done: int, total: int) -> None:
@@ -302,21 +302,18 @@ def _diff(
         except ArgodiffError as exc:
             if not (is_unreachable(exc) and params["fallback"] == "offline"):
                 raise
-            sel.notices.insert(0, FALLBACK.format(why=f"Argo CD was not reachable ({exc})"))
+            sel.notices.insert(0, FALLBACK(why=messages.UNREACHABLE(error=exc)))
             return attempt(Mode.OFFLINE)
 
 
 def _why_not_live(conn: Connection, req: Request) -> str:
     """Why Argo CD cannot be asked, naming the inputs (GitHub does not enforce `required`)."""
     if req.is_fork and not (conn.servers and conn.auth_token):
-        return "this pull request comes from a fork, so no Argo CD secrets are available"
+        return messages.FORK()
     if not conn.servers:
-        return "no Argo CD server is configured: set the argocd-server input (ARGOCD_SERVER)"
+        return messages.NO_SERVER_INPUT()
     if not conn.auth_token:
-        return (
-            "the argocd-auth-token input (ARGOCD_AUTH_TOKEN) is empty: set it from the "
-            "ARGOCD_AUTH_TOKEN secret"
-        )
+        return messages.NO_TOKEN()
     if bool(conn.cf_access_client_id) != bool(conn.cf_access_client_secret):
         raise ConfigError(
             "cf-access-client-id and cf-access-client-secret go together, and one of them is "

@@ -123,6 +123,7 @@ def _diff_pair(
     labels: tuple[str, str],
     renders: bool,
     schemas: Schemas | None,
+    hidden: list[ResourceKey],
 ) -> ResourceDiff | None:
     live, target = pair.live, pair.target
     any_side = live if live is not None else target
@@ -139,8 +140,8 @@ def _diff_pair(
     secret = is_core(any_side, "Secret")
     masked = secret and (secrets.is_masked(live) or secrets.is_masked(target))
     if live is not None and target is not None:
-        if secret:
-            secrets.align_masked(live, target)
+        if secret and secrets.align_masked(live, target):
+            hidden.append(pair.key)
         # Two renders (an offline run): the base is no cluster object with server-set fields
         # to keep, so what the head renders is exactly what it would become.
         predicted: Manifest | None
@@ -185,6 +186,7 @@ def diff_app(
     labels: tuple[str, str] = ("live", "predicted"),
     renders: bool = False,
     structured_merge: bool | None = None,
+    hidden_secrets: list[ResourceKey] | None = None,
 ) -> list[ResourceDiff]:
     """The resources of `app` that would change, live -> predicted, in Argo CD's order.
 
@@ -199,15 +201,24 @@ def diff_app(
     object is what a server-side apply by argocd-controller gives (structured.py) instead of
     the three-way merge; list types come from the built-in table or the app's CRDs.
     Raises AppError (naming the app and its file) on objects that cannot be diffed.
+    `hidden_secrets` receives the Secrets whose values Argo CD masked so that a value change
+    cannot be seen (both sides hold a key, and either side is masked).
     """
     if structured_merge is None:
         structured_merge = not renders and server_side_apply(app)
     schemas = Schemas([*targets, *live]) if structured_merge else None
+    hidden = hidden_secrets if hidden_secrets is not None else []
     out = []
     for pair in pair_objects(app, targets, live, settings):
         try:
             result = _diff_pair(
-                pair, app=app, settings=settings, labels=labels, renders=renders, schemas=schemas
+                pair,
+                app=app,
+                settings=settings,
+                labels=labels,
+                renders=renders,
+                schemas=schemas,
+                hidden=hidden,
             )
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             raise AppError(

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from argodiff import messages
 from argodiff.engine.normalize import normalize_secret
 from argodiff.model import Manifest
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-MASKED_NOTE = (
-    "values are masked by Argo CD: value changes cannot be seen, only added and removed keys"
-)
+MASKED_NOTE = messages.SECRET_MASKED()
 _FIRST_MASK = 8
 _MASK_STEP = 4
 
@@ -49,13 +48,15 @@ def last_applied(obj: Manifest | None) -> Manifest | None:
 
 def align_masked(live: Manifest, target: Manifest) -> bool:
     """When Argo CD masked either side, values cannot be compared: make the keys both sides
-    hold compare equal, so only added and removed keys (and other fields) can differ."""
+    hold compare equal, so only added and removed keys (and other fields) can differ.
+    True when a value of a key both sides hold may have changed unseen."""
     if not (is_masked(live) or is_masked(target)):
         return False
     live_data, target_data = _data(live), _data(target)
-    for key in target_data.keys() & live_data.keys():
+    common = target_data.keys() & live_data.keys()
+    for key in common:
         target_data[key] = live_data[key]
-    return True
+    return bool(common)
 
 
 def secret_notes(live: Manifest | None, predicted: Manifest | None, masked: bool) -> list[str]:
@@ -64,11 +65,11 @@ def secret_notes(live: Manifest | None, predicted: Manifest | None, masked: bool
     notes = [MASKED_NOTE] if masked else []
     for key in sorted(before.keys() | after.keys()):
         if key not in before:
-            notes.append(f"data.{key}: key added")
+            notes.append(messages.SECRET_KEY_ADDED(key=key))
         elif key not in after:
-            notes.append(f"data.{key}: key removed")
+            notes.append(messages.SECRET_KEY_REMOVED(key=key))
         elif not masked and before[key] != after[key]:
-            notes.append(f"data.{key}: value changed (hidden)")
+            notes.append(messages.SECRET_VALUE_CHANGED(key=key))
     return notes
 
 

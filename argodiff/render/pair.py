@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from argodiff import messages
 from argodiff.errors import AppError
 from argodiff.model import Application, Manifest, Source
 from argodiff.render import Renderer
@@ -81,8 +82,8 @@ def render_pair(
         if not (remote and same):
             raise failure
         out.warnings.append(
-            f"source {index + 1} ({new.chart or new.path or new.repo_url}) not rendered offline: "
-            f"{failure.detail()}; it is unchanged (same definition and value files), so it "
-            "adds nothing to this diff"
+            messages.SOURCE_NOT_RENDERED(
+                n=index + 1, what=new.chart or new.path or new.repo_url, detail=failure.detail()
+            )
         )
     return out

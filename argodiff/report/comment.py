@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote
 
 from argodiff.errors import ConfigError
 from argodiff.model import RunResult
-from argodiff.report.document import Options, body, footer, header
+from argodiff.report.document import MAX_DIFF_LINES, Options, body, footer, header
 from argodiff.report.i18n import strings
 from argodiff.report.layout import layout, nbytes
 
@@ -72,17 +72,33 @@ def comment_parts(
     run_url: str = "",
     summary_hint: str = "",
     max_parts: int = 0,
+    artifact_url: str = "",
+    repo_url: str = "",
+    max_diff_lines: int = MAX_DIFF_LINES,
+    summary_whole: bool = True,
 ) -> list[str]:
     """The report as comment bodies of at most `max_chars` characters and UTF-8 bytes each.
 
     Each starts with `marker` carrying `part=i/N`; each is valid markdown on its own (fences and
     `<details>` closed, continued ones reopened with "(continued)"). `summary_hint` is a URL of
-    the full report (e.g. the job summary), linked from every part. With `max_parts`, a report
-    needing more comments keeps its first `max_parts` parts and says so in the last one.
+    the full report (e.g. the job summary) and `artifact_url` of the results JSON; the footer
+    links the run and one of them. With `max_parts`, a report needing more comments keeps its
+    first `max_parts` parts and says so in the last one. A resource diff longer than
+    `max_diff_lines` (0: no limit) is folded, saying where the whole diff is: the job summary
+    (when `summary_whole`) and the results artifact.
     """
     instance = _instance(marker)
     s = strings(lang)
-    opts = Options(title=title, head_sha=head_sha, run_url=run_url, summary_hint=summary_hint)
+    opts = Options(
+        title=title,
+        head_sha=head_sha,
+        run_url=run_url,
+        summary_hint=summary_hint,
+        artifact_url=artifact_url,
+        repo_url=repo_url,
+        max_diff_lines=max_diff_lines,
+        summary_whole=summary_whole,
+    )
     widest = s.part.format(i=_WIDEST, n=_WIDEST)
     notes = (
         s.continued_next.format(i=_WIDEST, n=_WIDEST),
@@ -90,7 +106,7 @@ def comment_parts(
     )
     overhead = nbytes(_marker(instance, _WIDEST, _WIDEST) + "\n" + header(run, s, opts, widest))
     budget = max_chars - overhead - max(nbytes(footer(s, opts, note)) for note in notes)
-    root = body(run, s)
+    root = body(run, s, opts)
     try:
         parts = layout(root, budget).parts
         total = len(parts)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections import Counter
 from dataclasses import dataclass
 
 from tabulate import tabulate
 
-from argodiff.model import AppResult, AppStatus, Change, ResourceDiff, RunResult
+from argodiff.messages import translate
+from argodiff.model import AppResult, AppStatus, Change, Lifecycle, ResourceDiff, RunResult
 from argodiff.report.escape import host, html_text, md, safe_url, short_sha, visible
 from argodiff.report.fence import fence_run
-from argodiff.report.i18n import CHANGES, Strings, change_counts, comparison, summary_line
+from argodiff.report.i18n import (
+    CHANGES,
+    Strings,
+    change_counts,
+    compared_text,
+    comparison,
+    summary_line,
+)
 from argodiff.report.layout import Frame, Node
+from argodiff.report.sizes import diff_body, line_counts, title_of
 
 RESULT_EMOJI = {
     AppStatus.CHANGED: "📝",
@@ -18,6 +29,7 @@ RESULT_EMOJI = {
     AppStatus.ERROR: "❌",
     AppStatus.SKIPPED: "⏭️",
 }
+LIFECYCLE_EMOJI = {Lifecycle.NEW: "🆕", Lifecycle.DELETED: "🗑️"}
 CHANGE_EMOJI = {Change.ADDED: "➕", Change.MODIFIED: "✏️", Change.REMOVED: "➖"}
 SYNC_EMOJI = {"Synced": "✅", "OutOfSync": "⚠️"}
 HEALTH_EMOJI = {
@@ -30,6 +42,11 @@ HEALTH_EMOJI = {
 }
 MAX_PATHS = 20
 NAME_LIMIT = 120
+WRAP = 100
+"""Error messages are wrapped to this many characters a line: readable at any width."""
+LARGE_LINES = 100
+"""A resource diff showing more lines than this goes to "Large diffs", after every small one."""
+MAX_DIFF_LINES = 500
 
 
 @dataclass(frozen=True)
@@ -40,12 +57,26 @@ class Options:
     head_sha: str = ""
     run_url: str = ""
     summary_hint: str = ""
+    """URL of the full report (the job summary), when it is not the run page."""
+    artifact_url: str = ""
+    """Where the results JSON can be downloaded (the run's artifacts)."""
+    repo_url: str = ""
+    """`https://github.com/OWNER/REPO`: commits and files link there."""
+    max_diff_lines: int = 0
+    """Fold resource diffs longer than this (0: never)."""
+    summary_whole: bool = True
+    """The job summary holds every diff whole (it was not cut)."""
 
 
 def revision(rev: str) -> str:
     """A revision for markdown: a SHA as short code, anything else as escaped text."""
     short = short_sha(rev)
     return f"`{short}`" if short.isalnum() else md(short, NAME_LIMIT)
+
+
+def _commit(sha: str, opts: Options) -> str:
+    url = safe_url(f"{opts.repo_url}/commit/{sha}") if opts.repo_url and sha.isalnum() else None
+    return f"[{revision(sha)}]({url})" if url else revision(sha)
 
 
 def header(run: RunResult, s: Strings, opts: Options, part: str = "") -> str:
@@ -61,16 +92,19 @@ def header(run: RunResult, s: Strings, opts: Options, part: str = "") -> str:
 
 
 def footer(s: Strings, opts: Options, next_part: str = "") -> str:
-    """A continuation note, then the commit, run link and full-report link when known."""
+    """A continuation note, then the commit, one link to the run and one to the results."""
     lines = [f"*{next_part}*\n\n"] if next_part else []
     facts = ["argodiff"]
     if opts.head_sha:
-        facts.append(f"{s.commit} {revision(opts.head_sha)}")
-    if url := safe_url(opts.run_url):
-        facts.append(f"[{s.workflow_run}]({url})")
-    if url := safe_url(opts.summary_hint):
-        facts.append(f"[{s.full_report}]({url})")
-    elif opts.summary_hint:
+        facts.append(f"{s.commit} {_commit(opts.head_sha, opts)}")
+    run_url = safe_url(opts.run_url)
+    if run_url:
+        facts.append(f"[{s.workflow_run}]({run_url})")
+    if url := safe_url(opts.artifact_url):
+        facts.append(f"[{s.results_artifact}]({url})")
+    elif (url := safe_url(opts.summary_hint)) and url != run_url:
+        facts.append(f"[{s.job_summary}]({url})")
+    elif opts.summary_hint and not url:
         facts.append(md(opts.summary_hint))
     lines.append(f"<sub>{' · '.join(facts)}</sub>\n")
     return "".join(lines)
@@ -101,6 +135,20 @@ def _code(text: str, info: str) -> Node:
     return Node(Frame(f"{run}{info}\n", f"{run}\n"), code=True).add(*lines)
 
 
+def _diff_block(lines: list[str]) -> Node:
+    """A diff in a fenced block; each hunk is a node that a later part reopens with its `@@`
+    line, so a diff continued in the next comment starts with its hunk header."""
+    run = fence_run("\n".join(lines))
+    node = Node(Frame(f"{run}diff\n", f"{run}\n"), code=True)
+    hunk: Node | None = None
+    for line in lines:
+        if line.startswith("@@"):
+            hunk = Node(Frame("", "", line + "\n"), code=True)
+            node.add(hunk)
+        (hunk or node).add(line)
+    return node
+
+
 def _status(value: str, emoji: dict[str, str]) -> str:
     if not value:
         return "—"
@@ -108,78 +156,187 @@ def _status(value: str, emoji: dict[str, str]) -> str:
     return f"{mark} {md(value, 40)}" if mark else md(value, 40)
 
 
+def _result(app: AppResult, s: Strings) -> str:
+    if app.status is AppStatus.CHANGED and app.lifecycle in LIFECYCLE_EMOJI:
+        return f"{LIFECYCLE_EMOJI[app.lifecycle]} {s.lifecycles[app.lifecycle]}"
+    return f"{RESULT_EMOJI[app.status]} {s.results[app.status]}"
+
+
+def _app_lines(app: AppResult) -> tuple[int, int]:
+    counts = [line_counts(r.diff) for r in app.resources]
+    return sum(a for a, _ in counts), sum(r for _, r in counts)
+
+
 def _table(apps: list[AppResult], s: Strings) -> Node:
-    """The summary table; its header is repeated in every part it continues into."""
+    """The summary table; its header is repeated in every part it continues into. Sync,
+    health and Argo CD columns only where some app has them (never in offline runs)."""
+    live = any(a.sync_status or a.health_status for a in apps)
+    linked = any(safe_url(a.url) for a in apps)
     rows = []
     for app in apps:
-        url = safe_url(app.url)
-        rows.append(
-            [
-                md(app.name, NAME_LIMIT),
-                f"{RESULT_EMOJI[app.status]} {s.results[app.status]}",
-                _status(app.sync_status, SYNC_EMOJI),
-                _status(app.health_status, HEALTH_EMOJI),
-                *(str(app.count(c)) if app.status is AppStatus.CHANGED else "—" for c in CHANGES),
-                f"[↗]({url})" if url else "—",
-            ]
+        changed = app.status is AppStatus.CHANGED
+        row = [md(app.name, NAME_LIMIT), _result(app, s)]
+        if live:
+            row += [_status(app.sync_status, SYNC_EMOJI), _status(app.health_status, HEALTH_EMOJI)]
+        row += [str(app.count(c)) if changed else "—" for c in CHANGES]
+        row.append(
+            s.lines.format(added=_app_lines(app)[0], removed=_app_lines(app)[1]) if changed else "—"
         )
-    headers = [
-        s.table_app,
-        s.table_result,
-        s.table_sync,
-        s.table_health,
-        *(s.changes[c].capitalize() for c in CHANGES),
-        s.table_link,
-    ]
+        if linked:
+            url = safe_url(app.url)
+            row.append(f"[↗]({url})" if url else "—")
+        rows.append(row)
+    headers = [s.table_app, s.table_result]
+    if live:
+        headers += [s.table_sync, s.table_health]
+    headers += [*(s.changes[c].capitalize() for c in CHANGES), s.table_lines]
+    if linked:
+        headers.append(s.table_link)
     lines = tabulate(rows, headers, tablefmt="github", disable_numparse=True).split("\n")
     head = "\n".join(lines[:2]) + "\n"
     return Node(Frame(head, "\n")).add(*lines[2:])
 
 
-def _resource(res: ResourceDiff, s: Strings) -> Node:
-    what = md(str(res.key), 2 * NAME_LIMIT)
-    title = f"**{CHANGE_EMOJI[res.change]} {what}** ({s.changes[res.change]})"
+def _where_whole(s: Strings, opts: Options) -> str:
+    places = []
+    if opts.summary_whole:
+        url = safe_url(opts.summary_hint or opts.run_url)
+        places.append(f"[{s.whole_in_summary}]({url})" if url else s.whole_in_summary)
+    url = safe_url(opts.artifact_url)
+    places.append(f"[{s.whole_in_artifact}]({url})" if url else s.whole_in_artifact)
+    return s.list_sep.join(places)
+
+
+def _resource_title(res: ResourceDiff, s: Strings) -> str:
+    added, removed = line_counts(res.diff)
+    what = md(title_of(res.key), 2 * NAME_LIMIT)
+    sizes = s.lines.format(added=added, removed=removed)
+    return f"**{CHANGE_EMOJI[res.change]} {what}** ({s.changes[res.change]}, {sizes})"
+
+
+def _resource(res: ResourceDiff, s: Strings, opts: Options) -> Node:
+    title = _resource_title(res, s)
     node = Node(Frame(f"{title}\n\n", "\n", f"{title} {s.continued}\n\n"), keep=True)
     if res.paths:
         shown = ", ".join(md(p, NAME_LIMIT) for p in res.paths[:MAX_PATHS])
         if len(res.paths) > MAX_PATHS:
             shown += " " + s.more.format(n=len(res.paths) - MAX_PATHS)
         node.add(f"{s.changed_fields}: {shown}", "")
-    if res.diff.strip():
-        node.add(_code(res.diff, "diff"), "")
-    node.add(*(f"- {md(note)}" for note in res.notes))
+    lines = diff_body(res.diff)
+    if lines:
+        limit = opts.max_diff_lines
+        node.add(_diff_block(lines[:limit] if 0 < limit < len(lines) else lines), "")
+        if 0 < limit < len(lines):
+            folded = s.folded.format(
+                hidden=f"{len(lines) - limit:,}",
+                total=f"{len(lines):,}",
+                where=_where_whole(s, opts),
+            )
+            node.add(f"*{folded}*", "")
+    node.add(*(f"- {md(translate(note, s.lang))}" for note in res.notes))
     if not node.children:
         node.add(f"*{s.no_diff_text}*")
     return node
 
 
-def _about(app: AppResult, s: Strings) -> list[str]:
-    """What was compared for one app, where it is defined, its Argo CD link and warnings."""
+def _file_link(app: AppResult, opts: Options) -> str:
+    url = None
+    if opts.repo_url and opts.head_sha and app.file:
+        url = safe_url(f"{opts.repo_url}/blob/{opts.head_sha}/{app.file}")
+    return f"[{md(app.file)}]({url})" if url else md(app.file)
+
+
+def _warning(text: str, s: Strings) -> list[str | Node]:
+    """One short sentence; anything after its first line folded under "Details"."""
+    first, _, rest = translate(text, s.lang).strip().partition("\n")
+    out: list[str | Node] = [f"- ⚠️ **{s.warning}:** {md(first)}"]
+    if rest.strip():
+        block = Node(_details(s.details, s)).add(_code(rest.strip() + "\n", "text"))
+        out += ["", block]
+    return out
+
+
+def _about(app: AppResult, s: Strings, opts: Options, usual: str) -> list[str | Node]:
+    """What was compared (where it is not what most apps compared), the defining file, the
+    Argo CD link and the warnings."""
     facts = []
-    if app.compared:
-        facts.append(f"**{s.compared}:** {md(app.compared)}")
+    what = compared_text(app, s, revision)
+    if what and what != usual:
+        facts.append(f"**{s.compared}:** {what if app.comparison else md(what)}")
     if app.file:
-        facts.append(f"**{s.defined_in}:** {md(app.file)}")
+        facts.append(f"**{s.defined_in}:** {_file_link(app, opts)}")
     if url := safe_url(app.url):
         facts.append(f"[{s.open_in_argocd}]({url})")
-    lines = [" · ".join(facts), ""] if facts else []
-    lines += [f"- ⚠️ **{s.warning}:** {md(w)}" for w in app.warnings]
+    lines: list[str | Node] = [" · ".join(facts), ""] if facts else []
+    for warning in app.warnings:
+        lines += _warning(warning, s)
     return [*lines, ""] if app.warnings else lines
 
 
-def _changed(app: AppResult, s: Strings) -> Node:
+def _is_large(res: ResourceDiff) -> bool:
+    added, removed = line_counts(res.diff)
+    return added + removed > LARGE_LINES
+
+
+def _summary(app: AppResult, s: Strings) -> str:
     name = html_text(app.name, NAME_LIMIT)
-    summary = f"{RESULT_EMOJI[app.status]} <b>{name}</b> — {change_counts(app, s)}"
-    node = Node(_details(summary, s), keep=True, tag=app.name).add(*_about(app, s))
-    node.add(*(_resource(r, s) for r in app.resources))
+    mark = LIFECYCLE_EMOJI.get(app.lifecycle, RESULT_EMOJI[app.status])
+    facts = [change_counts(app, s)]
+    if app.lifecycle in LIFECYCLE_EMOJI:
+        facts.insert(0, s.lifecycles[app.lifecycle])
+    added, removed = _app_lines(app)
+    facts.append(s.lines.format(added=added, removed=removed))
+    return f"{mark} <b>{name}</b> — {html_text(' · '.join(f for f in facts if f))}"
+
+
+def _changed(app: AppResult, s: Strings, opts: Options, usual: str) -> Node:
+    node = Node(_details(_summary(app, s), s), keep=True, tag=app.name)
+    node.add(*_about(app, s, opts, usual))
+    small = [r for r in app.resources if not _is_large(r)]
+    large = [r for r in app.resources if _is_large(r)]
+    node.add(*(_resource(r, s, opts) for r in small))
+    if large:
+        names = s.list_sep.join(md(title_of(r.key), 2 * NAME_LIMIT) for r in large)
+        node.add(f"*{s.large_moved.format(names=names)}*", "")
     return node if node.children else node.add(f"*{s.no_diff_text}*")
 
 
-def _error(app: AppResult, s: Strings) -> Node:
-    where = f" — {md(app.file)}" if app.file else ""
-    title = f"**❌ {md(app.name, NAME_LIMIT)}**{where}"
+def _large(app: AppResult, s: Strings, opts: Options) -> Node | None:
+    large = [r for r in app.resources if _is_large(r)]
+    if not large:
+        return None
+    node = Node(_details(_summary(app, s), s), keep=True, tag=app.name)
+    return node.add(*(_resource(r, s, opts) for r in large))
+
+
+def cause_of(message: str) -> str:
+    """The innermost cause of a chained `a: b: c` error: its last line's last two segments."""
+    last = next((ln for ln in reversed(message.strip().split("\n")) if ln.strip()), "")
+    parts = [p for p in last.split(": ") if p.strip()]
+    return ": ".join(parts[-2:]) if len(parts) > 2 else last
+
+
+def wrapped(message: str, width: int = WRAP) -> str:
+    """Every line at most `width` characters, broken at spaces where it can be."""
+    out = []
+    for line in message.split("\n"):
+        out += textwrap.wrap(line, width, break_on_hyphens=False, replace_whitespace=False) or [""]
+    return "\n".join(out)
+
+
+def _error(app: AppResult, s: Strings, opts: Options) -> Node:
+    facts = [f"**❌ {md(app.name, NAME_LIMIT)}**"]
+    if app.file:
+        facts.append(_file_link(app, opts))
+    if url := safe_url(app.url):
+        facts.append(f"[{s.open_in_argocd}]({url})")
+    title = " · ".join(facts)
     node = Node(Frame(f"{title}\n\n", "\n", f"{title} {s.continued}\n\n"), keep=True, tag=app.name)
-    return node.add(_code(app.error or s.no_message, "text"))
+    message = translate(app.error or "", s.lang) or s.no_message
+    cause = cause_of(message)
+    # The cause first, where the eye lands; then the whole message, wrapped.
+    shown = message if cause == message.strip() else f"{s.cause}: {cause}\n\n{message}"
+    return node.add(_code(wrapped(shown) + "\n", "text"))
 
 
 def _unchanged(apps: list[AppResult], s: Strings) -> Node:
@@ -188,41 +345,66 @@ def _unchanged(apps: list[AppResult], s: Strings) -> Node:
     names = [md(a.name, NAME_LIMIT) + "," for a in apps]
     names[-1] = names[-1][:-1]
     node = Node(_details(summary, s), tag=s.unchanged.format(n=len(apps))).add(*names)
-    warned = [f"- **{md(a.name, NAME_LIMIT)}:** ⚠️ {md(w)}" for a in apps for w in a.warnings]
+    warned = [
+        f"- **{md(a.name, NAME_LIMIT)}:** ⚠️ {md(translate(w, s.lang).partition(chr(10))[0])}"
+        for a in apps
+        for w in a.warnings
+    ]
     return node.add("", *warned) if warned else node
 
 
 def _skipped(apps: list[AppResult], s: Strings) -> Node:
+    """Apps grouped by the reason they were skipped."""
     summary = f"{RESULT_EMOJI[AppStatus.SKIPPED]} {s.skipped.format(n=len(apps))}"
-    lines = []
+    reasons: dict[str, list[str]] = {}
     for app in apps:
-        reason = app.error or "; ".join(app.warnings)
-        lines.append(f"- **{md(app.name, NAME_LIMIT)}**" + (f": {md(reason)}" if reason else ""))
+        reason = app.error or app.compared or "; ".join(app.warnings)
+        reasons.setdefault(translate(reason, s.lang), []).append(md(app.name, NAME_LIMIT))
+    lines = [
+        f"- {', '.join(names)}" + (f": {md(reason)}" if reason else "")
+        for reason, names in reasons.items()
+    ]
     return Node(_details(summary, s), tag=s.skipped.format(n=len(apps))).add(*lines)
 
 
-def body(run: RunResult, s: Strings) -> Node:
-    """Notices, the summary, errors, changed apps, then unchanged and skipped apps."""
+def _usual(apps: list[AppResult], s: Strings) -> str:
+    """What most apps compared: said once for the run, per app only where it differs."""
+    said = Counter(compared_text(a, s, revision) for a in apps)
+    return said.most_common(1)[0][0] if said else ""
+
+
+def body(run: RunResult, s: Strings, opts: Options | None = None) -> Node:
+    """Notices; the summary table (errors first); errors; changed apps by name, each with its
+    small diffs; then large diffs, unchanged and skipped apps."""
+    opts = opts or Options()
     root = Node()
     if run.notices:
         alert = Node(Frame("> [!WARNING]\n", "\n"))
-        root.add(alert.add(*(f"> - **{md(n)}**" for n in run.notices)))
-    by = {status: [a for a in run.apps if a.status is status] for status in AppStatus}
+        notes = [translate(n, s.lang).partition("\n")[0] for n in run.notices]
+        root.add(alert.add(*(f"> - **{md(n)}**" for n in notes)))
+    by = {
+        status: sorted((a for a in run.apps if a.status is status), key=lambda a: a.name)
+        for status in AppStatus
+    }
     if not run.apps:
         return root.add(s.no_apps)
     if len(by[AppStatus.UNCHANGED]) == len(run.apps):
         root.add(f"✅ **{s.no_changes.format(n=len(run.apps))}**", "")
         return root.add(_unchanged(by[AppStatus.UNCHANGED], s))
     root.add(f"**{summary_line(run, s)}**", "")
-    listed = [a for a in run.apps if a.status in (AppStatus.CHANGED, AppStatus.ERROR)]
+    listed = by[AppStatus.ERROR] + by[AppStatus.CHANGED]
     if listed:
         root.add(_table(listed, s))
     if by[AppStatus.ERROR]:
         errors = Node(_titled(f"❌ {s.errors}", s))
-        root.add(errors.add(*(_error(a, s) for a in by[AppStatus.ERROR])))
+        root.add(errors.add(*(_error(a, s, opts) for a in by[AppStatus.ERROR])))
     if by[AppStatus.CHANGED]:
+        usual = _usual(by[AppStatus.CHANGED], s)
         changed = Node(_titled(f"📝 {s.changed_apps}", s))
-        root.add(changed.add(*(_changed(a, s) for a in by[AppStatus.CHANGED])))
+        root.add(changed.add(*(_changed(a, s, opts, usual) for a in by[AppStatus.CHANGED])))
+        large = [n for a in by[AppStatus.CHANGED] if (n := _large(a, s, opts))]
+        if large:
+            root.add(Node(_titled(f"📦 {s.large_diffs}", s)).add(*large))
     if by[AppStatus.UNCHANGED]:
         root.add(_unchanged(by[AppStatus.UNCHANGED], s))
     if by[AppStatus.SKIPPED]:

@@ -9,9 +9,16 @@ from argodiff.report.layout import render
 
 
 def render_markdown(
-    run: RunResult, *, lang: str = "en", title: str = "", head_sha: str = "", run_url: str = ""
+    run: RunResult,
+    *,
+    lang: str = "en",
+    title: str = "",
+    head_sha: str = "",
+    run_url: str = "",
+    repo_url: str = "",
 ) -> str:
-    """Title and what was compared, summary table, errors, one `<details>` per changed app."""
+    """Title and what was compared, summary table, errors, one `<details>` per changed app;
+    every diff whole."""
     s = strings(lang)
-    opts = Options(title=title, head_sha=head_sha, run_url=run_url)
-    return header(run, s, opts) + render(body(run, s)) + footer(s, opts)
+    opts = Options(title=title, head_sha=head_sha, run_url=run_url, repo_url=repo_url)
+    return header(run, s, opts) + render(body(run, s, opts)) + footer(s, opts)

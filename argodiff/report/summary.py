@@ -33,6 +33,12 @@ def _cut_note(run: RunResult, laid: Layout, s: Strings, limit: int) -> str:
         count -= 1
 
 
+def summary_fits(run: RunResult, *, lang: str = "en", limit_bytes: int = LIMIT_BYTES) -> bool:
+    """The job summary holds the whole report (nothing is cut from it)."""
+    s = strings(lang)
+    return nbytes(header(run, s, Options()) + render(body(run, s))) + NOTE_ROOM <= limit_bytes
+
+
 def step_summary(
     run: RunResult,
     *,
@@ -41,6 +47,8 @@ def step_summary(
     title: str = "",
     head_sha: str = "",
     run_url: str = "",
+    repo_url: str = "",
+    artifact_url: str = "",
 ) -> str:
     """The full report if it fits in `limit_bytes` (UTF-8), else its head and a note of the cut.
 
@@ -48,9 +56,15 @@ def step_summary(
     valid markdown.
     """
     s = strings(lang)
-    opts = Options(title=title, head_sha=head_sha, run_url=run_url)
+    opts = Options(
+        title=title,
+        head_sha=head_sha,
+        run_url=run_url,
+        repo_url=repo_url,
+        artifact_url=artifact_url,
+    )
     head, foot = header(run, s, opts), footer(s, opts)
-    root = body(run, s)
+    root = body(run, s, opts)
     whole = head + render(root) + foot
     if nbytes(whole) <= limit_bytes:
         return whole

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 import click
 
+from argodiff.messages import translate
 from argodiff.model import AppResult, AppStatus, ResourceDiff, RunResult
 from argodiff.report.escape import host, short_sha, visible
-from argodiff.report.i18n import EN, change_counts, comparison, summary_line
+from argodiff.report.i18n import Strings, change_counts, compared_text, comparison, strings
+from argodiff.report.i18n import summary_line as summary_of
 
 # Control characters (ESC above all) would let a manifest drive the terminal; show them as the
 # Unicode "control pictures" instead (C1 controls, such as the one-byte CSI, as U+FFFD). Tab and
@@ -53,57 +55,66 @@ def _diff_lines(diff: str, style: Style) -> list[str]:
     return out
 
 
-def _resource(res: ResourceDiff, style: Style) -> list[str]:
+def _resource(res: ResourceDiff, style: Style, s: Strings) -> list[str]:
     if res.diff.strip():
         lines = _diff_lines(res.diff, style)
     else:
         lines = [style(res.key.header(), fg="cyan")]
     if res.paths:
-        lines.append(f"  changed: {_printable(', '.join(res.paths))}")
-    lines += [f"  note: {_printable(n)}" for n in res.notes]
+        lines.append(f"  {s.text_changed}: {_printable(', '.join(res.paths))}")
+    lines += [f"  {s.text_note}: {_printable(translate(n, s.lang))}" for n in res.notes]
     return lines
 
 
-def _app(app: AppResult, style: Style) -> list[str]:
-    status = app.status.value.upper() if app.status is AppStatus.ERROR else app.status.value
-    facts = [f"{app.name} [{status}]"]
+def _app(app: AppResult, style: Style, s: Strings) -> list[str]:
+    status = s.results[app.status]
+    if app.status is AppStatus.CHANGED and app.lifecycle.value != "existing":
+        status = s.lifecycles[app.lifecycle]
+    facts = [f"{app.name} [{status.upper() if app.status is AppStatus.ERROR else status}]"]
     if app.sync_status or app.health_status:
         facts.append(f"{app.sync_status or '?'}/{app.health_status or '?'}")
-    if app.compared:
-        facts.append(app.compared)
+    if what := compared_text(app, s, short_sha):
+        facts.append(what)
     if app.resources:
-        facts.append(change_counts(app, EN))
+        facts.append(change_counts(app, s))
     color = {AppStatus.ERROR: "red", AppStatus.CHANGED: "yellow"}.get(app.status)
     lines = [style(_printable(" | ".join(facts)), bold=True, fg=color)]
     if app.file and app.status in (AppStatus.CHANGED, AppStatus.ERROR):
-        lines.append(f"  file: {_printable(app.file)}")
+        lines.append(f"  {s.text_file}: {_printable(app.file)}")
     if app.status is AppStatus.ERROR:
-        message = _printable(app.error or "").split("\n")
-        lines += [style(f"  ERROR: {line}", fg="red") for line in message]
+        message = _printable(translate(app.error or "", s.lang)).split("\n")
+        lines += [style(f"  {s.text_error}: {line}", fg="red") for line in message]
     elif app.status is AppStatus.SKIPPED and app.error:
-        lines.append(f"  skipped: {_printable(app.error)}")
-    lines += [style(f"  warning: {_printable(w)}", fg="yellow") for w in app.warnings]
+        lines.append(f"  {s.text_skipped}: {_printable(translate(app.error, s.lang))}")
+    warnings = [translate(w, s.lang).replace("\n", " ") for w in app.warnings]
+    lines += [style(f"  {s.text_warning}: {_printable(w)}", fg="yellow") for w in warnings]
     for res in app.resources:
-        lines += _resource(res, style)
+        lines += _resource(res, style, s)
     return lines
 
 
-def render_text(run: RunResult, *, color: bool = False) -> str:
-    """The report for a terminal or a log; `color` adds ANSI colours (NO_COLOR is the caller's)."""
+def render_text(run: RunResult, *, color: bool = False, lang: str = "en") -> str:
+    """The report for a terminal or a log; `color` adds ANSI colours (NO_COLOR is the caller's).
+    Diffs keep the argocd CLI's form (`=====` header, `--- live`/`+++ predicted`)."""
+    s = strings(lang)
     style: Style = click.style if color else _plain
-    lines = [style(f"!!! NOTICE: {_printable(n)}", fg="red", bold=True) for n in run.notices]
-    what = comparison(run, EN, short_sha)
+    lines = [
+        style(f"!!! {s.text_notice}: {_printable(translate(n, lang))}", fg="red", bold=True)
+        for n in run.notices
+    ]
+    what = comparison(run, s, short_sha)
     if what or run.server:
-        via = f" (via {host(run.server)})" if run.server else ""
-        lines.append(_printable(f"Compared: {what}{via}"))
+        via = f" ({s.text_via} {host(run.server)})" if run.server else ""
+        lines.append(_printable(f"{s.text_compared}: {what}{via}"))
     quiet: dict[str, list[str]] = {}
     for app in run.apps:
         if app.status is AppStatus.SKIPPED and not app.error:
             # Apps the change does not touch: one line per reason, not one block per app.
-            quiet.setdefault(app.compared or "skipped", []).append(app.name)
+            reason = translate(app.compared, lang) or s.results[app.status]
+            quiet.setdefault(reason, []).append(app.name)
             continue
-        lines += ["", *_app(app, style)]
+        lines += ["", *_app(app, style, s)]
     for reason, names in quiet.items():
-        lines += ["", _printable(f"skipped ({reason}): {', '.join(names)}")]
-    lines += ["", style(summary_line(run, EN), bold=True)]
+        lines += ["", _printable(f"{s.text_skipped} ({reason}): {', '.join(names)}")]
+    lines += ["", style(summary_of(run, s), bold=True)]
     return "\n".join(lines) + "\n"

@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from argodiff import yamlio
+from argodiff import messages, yamlio
 from argodiff.errors import ArgodiffError
-from argodiff.model import Manifest, RunResult
+from argodiff.model import Manifest, RenderedBy, RunResult
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo
 from argodiff.run.diff import compare_trees
 from argodiff.run.jobs import Progress
+from argodiff.run.sides import comparing, revision_side
 
 Edit = Callable[[Path], None]
 
@@ -101,11 +102,7 @@ def run_demo(
         mode="offline",
         base=head,
         revision="demo PR",
-        notices=[
-            "DEMO: a built-in pull request (newer cloudflared, 2 replicas and a "
-            "PodDisruptionBudget for the Longhorn UI tunnel; the Dashboard viewer account "
-            "removed), applied to a throwaway checkout of HEAD and rendered offline."
-        ],
+        notices=[messages.DEMO()],
     )
     with _pull_request(repo) as (base_dir, head_dir, changed):
         return compare_trees(
@@ -115,7 +112,12 @@ def run_demo(
             head_dir,
             [],
             changed=changed,
-            compared=f"HEAD ({head[:7]}) → demo PR (both rendered locally)",
+            compared=comparing(
+                "offline",
+                revision_side(head, "HEAD"),
+                revision_side("demo PR"),
+                RenderedBy.ARGODIFF,
+            ),
             concurrency=concurrency,
             progress=progress,
         )

@@ -4,20 +4,42 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from argodiff import messages
 from argodiff.argocd import ArgoClient
 from argodiff.argocd.errors import ArgoError, NoServerAnswered, Unreachable
 from argodiff.discover.affected import affected_apps
 from argodiff.discover.applications import Discovery, discover_applications
 from argodiff.errors import AppError, ConfigError
-from argodiff.model import Application, AppResult, AppStatus, ArgoSettings, Manifest, RunResult
+from argodiff.model import (
+    Application,
+    AppResult,
+    AppStatus,
+    ArgoSettings,
+    Comparison,
+    Lifecycle,
+    Manifest,
+    RenderedBy,
+    RunResult,
+    Side,
+    SideKind,
+)
 from argodiff.render import Renderer
 from argodiff.render.pair import render_pair
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo, checkout
 from argodiff.run.jobs import Job, Notify, Progress, run_jobs
-from argodiff.run.sides import Sides, local_source_revisions, result_of, short
+from argodiff.run.sides import (
+    LIVE,
+    NOTHING,
+    Sides,
+    comparing,
+    local_source_revisions,
+    result_of,
+    revision_side,
+)
 from argodiff.settings import Connection
 
 
@@ -30,7 +52,7 @@ class Target:
 
 
 def discovery_notices(found: Discovery) -> list[str]:
-    return [f"could not read {err}" for err in found.errors]
+    return [messages.UNREADABLE(what=err) for err in found.errors]
 
 
 def _by_name(apps: Sequence[Application]) -> dict[str, Application]:
@@ -74,7 +96,7 @@ def run_live(
         live = [r.live for r in resources if r.live is not None]
         if target == Target.REVISION:
             targets = manifests_at(client, app, revision, local)
-            compared = f"live → {short(revision)} (rendered by Argo CD)"
+            after, by = revision_side(revision), RenderedBy.ARGOCD
         elif target == Target.LOCAL:
             assert renderer is not None and local is not None
             local_app = local_apps.get(name)
@@ -82,10 +104,11 @@ def run_live(
                 raise AppError(f"not found under {local.apps_dir}/ in {local.root}", app=name)
             targets = renderer.render(local_app)
             app = _with_status(local_app, app)
-            compared = "live → working tree (rendered locally by argodiff)"
+            after, by = Side(SideKind.WORKTREE), RenderedBy.ARGODIFF
         else:
             targets = [r.target for r in resources if r.target is not None]
-            compared = "live → Argo CD's current target"
+            after, by = Side(SideKind.TARGET), RenderedBy.ARGOCD
+        compared = comparing(target, LIVE, after, by)
         return result_of(Sides(app, live, targets, compared), settings, url=client.app_url(app))
 
     run.apps = run_jobs(
@@ -126,10 +149,10 @@ def manifests_at(
 # --- offline: two local renders, no Argo CD -------------------------------------------------
 
 
-def _ref_label(root: Path, ref: str) -> str:
-    """`main (4f2a9c1)`, or just `4f2a9c1` when the ref is a SHA already."""
+def _ref_side(root: Path, ref: str) -> Side:
+    """The commit `ref` names, with the name kept when it is not the SHA itself (`main`)."""
     sha = git.rev_parse(root, ref)
-    return short(sha) if sha.startswith(ref) else f"{ref} ({short(sha)})"
+    return revision_side(sha, "" if sha.startswith(ref) else ref)
 
 
 def run_offline(
@@ -146,7 +169,7 @@ def run_offline(
 ) -> RunResult:
     """REF vs the working tree (or vs `head`), both rendered locally from clean checkouts."""
     base_sha = git.rev_parse(repo.root, base)
-    head_label = "working tree" if head is None else _ref_label(repo.root, head)
+    head_side = Side(SideKind.WORKTREE) if head is None else _ref_side(repo.root, head)
     run = RunResult(
         mode="offline", base=base_sha, revision=head or "working tree", notices=list(notices)
     )
@@ -163,7 +186,9 @@ def run_offline(
             head_dir,
             names,
             changed=changed,
-            compared=f"{_ref_label(repo.root, base)} → {head_label} (both rendered locally)",
+            compared=comparing(
+                "offline", _ref_side(repo.root, base), head_side, RenderedBy.ARGODIFF
+            ),
             timeout=timeout,
             concurrency=concurrency,
             progress=progress,
@@ -178,7 +203,7 @@ def compare_trees(
     names: Sequence[str],
     *,
     changed: Sequence[str] | None,
-    compared: str,
+    compared: Comparison,
     timeout: float | None = None,
     concurrency: int = 4,
     progress: Progress | None = None,
@@ -215,16 +240,20 @@ def compare_trees(
                     namespace=app.namespace,
                     project=app.project,
                     file=app.file,
-                    compared="not affected by the change: not rendered",
+                    compared=messages.NOT_AFFECTED(),
                 )
             pair = render_pair(base_renderer, head_renderer, base_app, head_app)
-            warnings = pair.warnings
+            lifecycle = Lifecycle.EXISTING
             if base_app is None:
-                warnings.append("new Application: every resource is added")
-            if head_app is None:
-                warnings.append("Application removed: every resource would be pruned")
-            sides = Sides(app, pair.live, pair.targets, compared, offline=True)
-            return result_of(sides, settings, warnings=warnings)
+                lifecycle = Lifecycle.NEW
+                compared_app = replace(compared, before=NOTHING)
+            elif head_app is None:
+                lifecycle = Lifecycle.DELETED
+                compared_app = replace(compared, after=NOTHING)
+            else:
+                compared_app = compared
+            sides = Sides(app, pair.live, pair.targets, compared_app, True, lifecycle)
+            return result_of(sides, settings, warnings=pair.warnings)
 
         run.apps = run_jobs(
             [Job(n, functools.partial(job, n)) for n in wanted],
@@ -235,9 +264,7 @@ def compare_trees(
     return run
 
 
-FALLBACK = (
-    "FALLBACK: {why}; this is an OFFLINE comparison of two local renders, not of the live cluster."
-)
+FALLBACK = messages.FALLBACK
 
 
 def is_unreachable(exc: BaseException) -> bool:
@@ -257,4 +284,4 @@ def run_with_fallback(
     except ArgoError as exc:
         if offline is None or not is_unreachable(exc):
             raise
-        return offline(FALLBACK.format(why=f"Argo CD was not reachable ({exc})"))
+        return offline(FALLBACK(why=messages.UNREACHABLE(error=exc)))

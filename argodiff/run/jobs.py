@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from argodiff import command
+from argodiff import command, messages
 from argodiff.errors import AppError, ArgodiffError
 from argodiff.model import AppResult, AppStatus
 
@@ -87,7 +87,5 @@ def run_jobs(
         if job.name in results:
             out.append(results[job.name])
         else:
-            out.append(
-                failed(job.name, f"not diffed: the run's time limit ({timeout:g} s) expired first")
-            )
+            out.append(failed(job.name, messages.TIMED_OUT(seconds=f"{timeout:g}")))
     return out

@@ -8,18 +8,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from argodiff import messages
 from argodiff.argocd import ArgoClient
 from argodiff.argocd.errors import AppNotFound
 from argodiff.discover.affected import AffectedApp, affected_apps
 from argodiff.discover.applications import discover_applications
 from argodiff.errors import AppError
-from argodiff.model import Application, AppResult, ArgoSettings, Manifest, RunResult
+from argodiff.model import (
+    Application,
+    AppResult,
+    ArgoSettings,
+    Lifecycle,
+    Manifest,
+    RenderedBy,
+    RunResult,
+    Side,
+    SideKind,
+)
 from argodiff.render import Renderer
 from argodiff.render.pair import render_pair
 from argodiff.repo.checkout import LocalRepo
 from argodiff.run.diff import discovery_notices, manifests_at
 from argodiff.run.jobs import Job, Notify, Progress, run_jobs
-from argodiff.run.sides import Sides, result_of, short
+from argodiff.run.sides import LIVE, NOTHING, Sides, comparing, result_of, revision_side
 from argodiff.settings import Connection
 
 
@@ -55,10 +66,7 @@ def select_apps(
         base_apps = discover_applications(base_dir, repo.apps_dir).apps
     else:
         base_apps = head.apps
-        sel.notices.append(
-            "the PR base commit is not in this clone (use actions/checkout with fetch-depth: 0): "
-            "new and deleted Applications cannot be told apart"
-        )
+        sel.notices.append(messages.BASE_MISSING())
     sel.base_apps = {a.name: a for a in base_apps}
     if wanted is not None:
         by_name = {a.name: a for a in head.apps} | {
@@ -105,18 +113,22 @@ def diff_selection(
 
     def offline_job(item: AffectedApp) -> AppResult:
         if base_renderer is None:
-            raise AppError(
-                "offline comparison needs the PR base commit in the clone", app=item.app.name
-            )
+            raise AppError(messages.NEEDS_BASE(), app=item.app.name)
         pair = render_pair(
             base_renderer,
             head_renderer,
             None if item.state == "added" else sel.base_apps.get(item.app.name, item.app),
             None if item.state == "deleted" else item.app,
         )
-        compared = f"{short(base_sha)} → {short(head_sha)} (both rendered locally)"
-        sides = Sides(item.app, pair.live, pair.targets, compared, offline=True)
-        return result_of(sides, settings, warnings=_state_note(item) + pair.warnings)
+        lifecycle = _lifecycle(item)
+        compared = comparing(
+            mode,
+            NOTHING if lifecycle is Lifecycle.NEW else revision_side(base_sha),
+            NOTHING if lifecycle is Lifecycle.DELETED else revision_side(head_sha),
+            RenderedBy.ARGODIFF,
+        )
+        sides = Sides(item.app, pair.live, pair.targets, compared, True, lifecycle)
+        return result_of(sides, settings, warnings=pair.warnings)
 
     def live_job(item: AffectedApp) -> AppResult:
         assert client is not None
@@ -124,31 +136,28 @@ def diff_selection(
             app = client.get_application(item.app.name, project=item.app.project)
         except AppNotFound:
             if item.state == "deleted":
+                nothing = comparing(mode, NOTHING, NOTHING, RenderedBy.ARGODIFF)
                 return result_of(
-                    Sides(item.app, [], [], "not deployed: nothing to remove"), settings
+                    Sides(item.app, [], [], nothing, lifecycle=Lifecycle.DELETED), settings
                 )
             # A new app Argo CD does not know yet: show its local render as all-added.
             added = head_renderer.render(item.app)
-            return result_of(
-                Sides(item.app, [], added, f"new app → {short(head_sha)} (rendered locally)"),
-                settings,
-                warnings=["not known to Argo CD yet: every resource is shown as added"],
-            )
+            new = comparing(mode, NOTHING, revision_side(head_sha), RenderedBy.ARGODIFF)
+            return result_of(Sides(item.app, [], added, new, lifecycle=Lifecycle.NEW), settings)
         live = [r.live for r in client.managed_resources(app) if r.live is not None]
         if item.state == "deleted":
             targets: list[Manifest] = []
-            compared = "live → Application removed by this PR (everything would be pruned)"
+            after, by = NOTHING, RenderedBy.ARGODIFF
         elif mode == Mode.LOCAL:
             targets = head_renderer.render(item.app)
-            compared = "live → PR checkout (rendered locally by argodiff)"
+            after, by = Side(SideKind.WORKTREE), RenderedBy.ARGODIFF
         else:
             targets = manifests_at(client, app, head_sha, repo)
-            compared = f"live → {short(head_sha)} (rendered by Argo CD)"
+            after, by = revision_side(head_sha), RenderedBy.ARGOCD
         return result_of(
-            Sides(app, live, targets, compared),
+            Sides(app, live, targets, comparing(mode, LIVE, after, by), lifecycle=_lifecycle(item)),
             settings,
             url=client.app_url(app),
-            warnings=_state_note(item),
         )
 
     job = offline_job if mode == Mode.OFFLINE else live_job
@@ -163,9 +172,9 @@ def diff_selection(
     return run
 
 
-def _state_note(item: AffectedApp) -> list[str]:
+def _lifecycle(item: AffectedApp) -> Lifecycle:
     if item.state == "added":
-        return ["new Application in this PR"]
+        return Lifecycle.NEW
     if item.state == "deleted":
-        return ["Application removed by this PR"]
-    return []
+        return Lifecycle.DELETED
+    return Lifecycle.EXISTING

@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from argodiff import messages
 from argodiff.engine import diff_app
 from argodiff.model import (
     Application,
     AppResult,
     AppStatus,
     ArgoSettings,
+    Comparison,
+    Lifecycle,
     Manifest,
+    RenderedBy,
     ResourceDiff,
+    ResourceKey,
+    Side,
+    SideKind,
 )
 
 
@@ -23,9 +30,22 @@ class Sides:
     app: Application
     live: list[Manifest]
     targets: list[Manifest]
-    compared: str
+    comparison: Comparison
     offline: bool = False
     """`live` is a local render of the base revision, not the cluster."""
+    lifecycle: Lifecycle = Lifecycle.EXISTING
+
+
+LIVE = Side(SideKind.LIVE)
+NOTHING = Side(SideKind.NONE)
+
+
+def revision_side(revision: str, ref: str = "") -> Side:
+    return Side(SideKind.REVISION, revision, ref)
+
+
+def comparing(mode: str, before: Side, after: Side, rendered_by: RenderedBy) -> Comparison:
+    return Comparison(mode, before, after, rendered_by)
 
 
 LIVE_LABELS = ("live", "predicted")
@@ -44,6 +64,7 @@ def result_of(
     url: str = "",
     warnings: list[str] | None = None,
 ) -> AppResult:
+    hidden: list[ResourceKey] = []
     diffs: list[ResourceDiff] = diff_app(
         sides.app,
         sides.targets,
@@ -51,7 +72,9 @@ def result_of(
         settings,
         labels=OFFLINE_LABELS if sides.offline else LIVE_LABELS,
         renders=sides.offline,
+        hidden_secrets=hidden,
     )
+    notes = [messages.SECRET_MAY_HAVE_CHANGED(name=_named(k)) for k in hidden]
     return AppResult(
         name=sides.app.name,
         status=AppStatus.CHANGED if diffs else AppStatus.UNCHANGED,
@@ -61,10 +84,15 @@ def result_of(
         sync_status=sides.app.sync_status,
         health_status=sides.app.health_status,
         url=url,
-        compared=sides.compared,
+        comparison=sides.comparison,
         file=sides.app.file,
-        warnings=list(warnings or []),
+        warnings=[*(warnings or []), *notes],
+        lifecycle=sides.lifecycle,
     )
+
+
+def _named(key: ResourceKey) -> str:
+    return f"{key.namespace}/{key.name}" if key.namespace else key.name
 
 
 def local_source_revisions(

@@ -93,9 +93,10 @@ def measure(sizes: Sizes) -> Outcome:
     run = build(sizes)
     diff_bytes = sum(len(r.diff.encode()) for a in run.apps for r in a.resources)
     marker = marker_for("bench")
-    parts = comment_parts(run, marker=marker, max_chars=MAX_CHARS)
+    parts = comment_parts(run, marker=marker, max_chars=MAX_CHARS, max_diff_lines=0)
     seconds = median_time(
-        lambda: comment_parts(run, marker=marker, max_chars=MAX_CHARS), sizes.repeats
+        lambda: comment_parts(run, marker=marker, max_chars=MAX_CHARS, max_diff_lines=0),
+        sizes.repeats,
     )
     resources = sum(len(a.resources) for a in run.apps)
     raw = {

@@ -13,6 +13,7 @@ from argodiff.github.api import StickyComment
 from argodiff.model import AppStatus, RunResult
 from argodiff.report.comment import comment_parts, marker_for, parse_marker
 from argodiff.report.markdown import render_markdown
+from argodiff.report.sizes import diff_body
 from tests.report.gfm import check_structure, outside_code, to_html
 from tests.report.sample import SHA, app, big_run, small_run
 
@@ -27,7 +28,9 @@ def big() -> RunResult:
 
 @pytest.fixture(scope="module")
 def big_parts(big: RunResult) -> list[str]:
-    return comment_parts(big, marker=MARKER, head_sha=SHA, run_url="https://github.com/o/r/run/1")
+    return comment_parts(
+        big, marker=MARKER, max_diff_lines=0, head_sha=SHA, run_url="https://github.com/o/r/run/1"
+    )
 
 
 def test_marker_round_trip() -> None:
@@ -116,7 +119,7 @@ def test_parts_lose_no_diff_line(big: RunResult, big_parts: list[str]) -> None:
     present = set(shown)
     long_lines = []
     for res in (r for a in big.apps for r in a.resources):
-        for line in res.diff.rstrip("\n").split("\n"):
+        for line in diff_body(res.diff):
             if len(line) > LIMIT:
                 long_lines.append(line)
             else:
@@ -126,16 +129,23 @@ def test_parts_lose_no_diff_line(big: RunResult, big_parts: list[str]) -> None:
     assert pieces[0] + "".join(p.removeprefix("+") for p in pieces[1:]) == long_lines[0]
 
 
-def test_continued_apps_and_resources_repeat_their_header(big_parts: list[str]) -> None:
-    second = big_parts[1]
-    assert "<summary>📝 <b>grafana</b> — 1 added, 1 modified (continued)</summary>" in second
-    assert "**✏️ /ConfigMap monitoring/grafana-dashboards** (modified) (continued)" in second
+def test_continued_apps_resources_and_hunks_repeat_their_header(big_parts: list[str]) -> None:
+    grafana = (
+        "<summary>📝 <b>grafana</b> — 1 added, 1 modified · +15020 −15020 (continued)</summary>"
+    )
+    title = "**✏️ ConfigMap monitoring/grafana-dashboards** (modified, +15000 −15000) (continued)"
+    continued = [p for p in big_parts if title in p]
+    assert len(continued) > 1
+    for part in continued:
+        assert grafana in part
+        # The diff goes on under its hunk header, not mid-hunk.
+        assert part.split(title, 1)[1].split("```diff\n", 1)[1].startswith("@@ -1,30000 ")
 
 
 def test_apps_are_not_split_when_a_part_can_hold_them() -> None:
     """Only grafana (1.5 MB in one resource) and service-0 (a 100 kB line) are continued; the
     other 25 kB apps each stay whole."""
-    parts = comment_parts(big_run(total_mb=1.6), marker=MARKER)
+    parts = comment_parts(big_run(total_mb=1.6), marker=MARKER, max_diff_lines=0)
     continued = {
         name for part in parts for name in re.findall(r"<b>(.*?)</b> — .* \(continued\)<", part)
     }
@@ -144,16 +154,20 @@ def test_apps_are_not_split_when_a_part_can_hold_them() -> None:
 
 def test_parts_are_balanced_and_deterministic(big: RunResult, big_parts: list[str]) -> None:
     sizes = [len(p.encode()) for p in big_parts]
-    assert min(sizes[:-1]) > LIMIT * 0.6
+    # The first part ends where the 100 kB line, too long for any part, starts a part of its
+    # own: it holds the table, the errors and the small diffs.
+    assert min(sizes[1:-1]) > LIMIT * 0.6
     assert sizes[-1] > LIMIT * 0.3  # the last part is no stub
-    again = comment_parts(big, marker=MARKER, head_sha=SHA, run_url="https://github.com/o/r/run/1")
+    again = comment_parts(
+        big, marker=MARKER, max_diff_lines=0, head_sha=SHA, run_url="https://github.com/o/r/run/1"
+    )
     assert again == big_parts
 
 
 def test_two_megabytes_split_fast(big: RunResult) -> None:
     """Not a timing test: it prints the figure for the report on speed."""
     start = time.perf_counter()
-    parts = comment_parts(big, marker=MARKER)
+    parts = comment_parts(big, marker=MARKER, max_diff_lines=0)
     print(f"\n2 MB of diff -> {len(parts)} parts in {time.perf_counter() - start:.3f} s")
     assert parts
 
@@ -161,7 +175,7 @@ def test_two_megabytes_split_fast(big: RunResult) -> None:
 def test_small_limits_still_hold(big: RunResult) -> None:
     run = RunResult(apps=big.apps[:3], mode="revision", revision=SHA)
     for limit in (6000, 20000):
-        parts = comment_parts(run, marker=MARKER, max_chars=limit)
+        parts = comment_parts(run, marker=MARKER, max_diff_lines=0, max_chars=limit)
         for part in parts:
             assert len(part.encode()) <= limit
             check_structure(part, hidden=("DIFFLINE",))
@@ -169,17 +183,18 @@ def test_small_limits_still_hold(big: RunResult) -> None:
 
 def test_too_small_a_limit_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="comment size limit 400 is too small"):
-        comment_parts(big_run(0.1), marker=MARKER, max_chars=400)
+        comment_parts(big_run(0.1), marker=MARKER, max_diff_lines=0, max_chars=400)
 
 
 def test_max_parts_posts_the_first_parts_and_says_so(big: RunResult, big_parts: list[str]) -> None:
     hint = "https://github.com/o/r/actions/runs/9#summary"
-    parts = comment_parts(big, marker=MARKER, max_parts=3, summary_hint=hint)
+    parts = comment_parts(big, marker=MARKER, max_diff_lines=0, max_parts=3, summary_hint=hint)
     assert [parse_marker(p) for p in parts] == [("argocd.example.com", i, 3) for i in (1, 2, 3)]
     note = f"This report needs {len(big_parts)} comments; only the first 3 are posted."
-    assert note in parts[-1] and f"[Full report]({hint})" in parts[-1]
-    for part in parts:
+    assert note in parts[-1] and f"[job summary]({hint})" in parts[-1]
+    for part in parts[1:]:
         assert LIMIT * 0.9 < len(part.encode()) <= LIMIT  # filled, not evened out
+    for part in parts:
         check_structure(part, hidden=("DIFFLINE",))
     (one,) = comment_parts(small_run(), marker=MARKER, max_parts=1)
     assert "only the first" not in one
@@ -188,7 +203,13 @@ def test_max_parts_posts_the_first_parts_and_says_so(big: RunResult, big_parts: 
 def test_the_summary_hint_links_the_full_report() -> None:
     url = "https://github.com/o/r/actions/runs/9#summary"
     (part,) = comment_parts(small_run(), marker=MARKER, summary_hint=url)
-    assert f"[Full report]({url})" in part
+    assert f"[job summary]({url})" in part
+    run_url = "https://github.com/o/r/actions/runs/9"
+    artifact = run_url + "#artifacts"
+    (part,) = comment_parts(small_run(), marker=MARKER, run_url=run_url, artifact_url=artifact)
+    footer = part.rsplit("<sub>", 1)[1]
+    assert footer.count("](") == 2
+    assert f"[workflow run]({run_url})" in footer and f"[results artifact]({artifact})" in footer
 
 
 def test_no_changes_is_one_short_part() -> None:

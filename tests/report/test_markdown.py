@@ -53,20 +53,22 @@ def test_notices_come_first_as_a_warning(html: str) -> None:
 def test_summary_table_has_a_row_per_changed_or_failed_app(html: str) -> None:
     table = html.split("<table>")[1].split("</table>", maxsplit=1)[0]
     header = re.findall(r"<th[^>]*>(.*?)</th>", table)
-    assert header == ["App", "Result", "Sync", "Health", "Added", "Modified", "Removed", "Argo CD"]
+    assert header == [
+        "App", "Result", "Sync", "Health", "Added", "Modified", "Removed", "Lines", "Argo CD"
+    ]  # fmt: skip
     rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
-    assert [r[0] for r in rows] == ["longhorn", "tidb"]
-    longhorn = rows[0]
-    assert longhorn[1:7] == ["📝 changed", "⚠️ OutOfSync", "💚 Healthy", "1", "1", "0"]
-    assert 'href="https://argocd.example.com/applications/argocd/longhorn"' in longhorn[7]
-    assert rows[1][1] == "❌ error"
-    assert rows[1][4:7] == ["—", "—", "—"]
+    assert [r[0] for r in rows] == ["tidb", "longhorn"]  # errors first
+    longhorn = rows[1]
+    assert longhorn[1:8] == ["📝 changed", "⚠️ OutOfSync", "💚 Healthy", "1", "1", "0", "+2 −1"]
+    assert 'href="https://argocd.example.com/applications/argocd/longhorn"' in longhorn[8]
+    assert rows[0][1] == "❌ error"
+    assert rows[0][4:8] == ["—", "—", "—", "—"]
 
 
 def test_each_changed_app_is_a_details_block_with_diff_fences(html: str) -> None:
     blocks = re.findall(r"<details>\s*<summary>(.*?)</summary>(.*?)</details>", html, re.S)
     summaries = [s for s, _ in blocks]
-    assert summaries[0] == "📝 <b>longhorn</b> — 1 added, 1 modified"
+    assert summaries[0] == "📝 <b>longhorn</b> — 1 added, 1 modified · +2 −1"
     inner = blocks[0][1]
     assert inner.count('<pre lang="diff"><code>') == 2
     assert "+  replicas: 2" in inner and "-  replicas: 1" in inner
@@ -80,7 +82,10 @@ def test_each_changed_app_is_a_details_block_with_diff_fences(html: str) -> None
 def test_errors_get_their_own_section_with_the_message_in_a_code_block(html: str) -> None:
     errors = html.split("❌ Errors</h3>")[1].split("<h3>", maxsplit=1)[0]
     assert "<strong>❌ tidb</strong>" in errors
-    assert "<code>kustomize build failed:\nno such file: base/\n</code>" in errors
+    assert (
+        "<code>Cause: no such file: base/\n\nkustomize build failed:\nno such file: base/\n</code>"
+        in errors
+    )
     assert html.index("❌ Errors") < html.index("📝 Changes")
 
 
@@ -94,7 +99,7 @@ def test_an_error_without_a_message_is_still_listed() -> None:
 def test_unchanged_and_skipped_apps_are_listed_compactly(html: str) -> None:
     assert "<summary>✅ Unchanged (1)</summary>" in html
     assert "<summary>⏭️ Skipped (1)</summary>" in html
-    assert "<strong>vault</strong>: not managed by this Argo CD" in html
+    assert "<li>vault: not managed by this Argo CD</li>" in html
 
 
 def test_footer_names_the_commit_and_links_the_run(html: str) -> None:
@@ -116,13 +121,15 @@ def test_japanese_report() -> None:
         assert phrase in text
     assert "アプリ 4 件: 変更あり 1 件、変更なし 1 件、エラー 1 件、スキップ 1 件" in text
     assert "<th>追加</th>" in text and "<th>変更</th>" in text and "<th>削除</th>" in text
-    assert "<b>longhorn</b> — 追加 1、変更 1" in text
+    assert "<b>longhorn</b> — 追加 1、変更 1 · +2 −1" in text
     assert "変更なし (1)" in text and "スキップ (1)" in text
     unchanged = RunResult(apps=[app("calico", AppStatus.UNCHANGED)])
     assert "変更なし: 比較した 1 件のアプリに差分はありません。" in render_markdown(
         unchanged, lang="ja"
     )
-    parts = comment_parts(big_run(0.3), marker=marker_for("x"), lang="ja", max_chars=20000)
+    parts = comment_parts(
+        big_run(0.3), marker=marker_for("x"), max_diff_lines=0, lang="ja", max_chars=20000
+    )
     assert "パート 1/" in parts[0] and "(続き)" in parts[1]
     assert f"パート 2/{len(parts)} に続きます。" in parts[0]
 

@@ -1,0 +1,35 @@
+"""How much a resource diff changes, and how a resource is named in a report."""
+
+from __future__ import annotations
+
+from argodiff.model import ResourceKey
+
+
+def _hunks(diff: str) -> str:
+    """The diff from its first `@@` line on: Argo CD's `=====` and `---`/`+++` lines left out."""
+    if diff.startswith("@@"):
+        return diff
+    at = diff.find("\n@@")
+    return diff[at + 1 :] if at >= 0 else ""
+
+
+def line_counts(diff: str) -> tuple[int, int]:
+    """Lines added and removed by a unified diff (counted in C: megabytes take milliseconds)."""
+    body = "\n" + _hunks(diff)
+    return body.count("\n+"), body.count("\n-")
+
+
+def diff_body(diff: str) -> list[str]:
+    """The hunks of a diff as lines, for markdown, where the resource's title heads it."""
+    body = _hunks(diff)
+    lines = body.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def title_of(key: ResourceKey) -> str:
+    """`ConfigMap monitoring/grafana`, `ClusterRole viewer`, `apps/Deployment web/web`: the
+    group only where it is not the core group, the namespace only where there is one."""
+    kind = f"{key.group}/{key.kind}" if key.group else key.kind
+    return f"{kind} {key.namespace}/{key.name}" if key.namespace else f"{kind} {key.name}"
