@@ -98,14 +98,24 @@ def _side_from_dict(d: dict[str, Any]) -> Side:
 
 
 def _comparison_from_dict(d: Any) -> Comparison | None:
-    if not d:
+    """The facts, or None when absent or not understood (a newer or a hand-made file): the
+    report then shows the `compared` words instead."""
+    try:
+        return Comparison(
+            mode=str(d.get("mode") or ""),
+            before=_side_from_dict(d["from"]),
+            after=_side_from_dict(d["to"]),
+            rendered_by=RenderedBy(d["renderedBy"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return Comparison(
-        mode=str(d.get("mode") or ""),
-        before=_side_from_dict(d["from"]),
-        after=_side_from_dict(d["to"]),
-        rendered_by=RenderedBy(d["renderedBy"]),
-    )
+
+
+def _lifecycle(value: Any) -> Lifecycle:
+    try:
+        return Lifecycle(value or Lifecycle.EXISTING.value)
+    except ValueError:
+        return Lifecycle.EXISTING
 
 
 def dumps(run: RunResult) -> str:
@@ -140,7 +150,7 @@ def _app_from_dict(d: dict[str, Any]) -> AppResult:
         url=str(d.get("url") or ""),
         compared=str(d.get("compared") or ""),
         comparison=_comparison_from_dict(d.get("comparison")),
-        lifecycle=Lifecycle(d.get("lifecycle") or Lifecycle.EXISTING.value),
+        lifecycle=_lifecycle(d.get("lifecycle")),
         file=str(d.get("file") or ""),
         warnings=[str(w) for w in d.get("warnings") or []],
         resources=[

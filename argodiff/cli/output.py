@@ -40,7 +40,7 @@ def format_run(run: RunResult, fmt: str, *, color: bool = False, lang: str = "en
         return results.dumps(run)
     if fmt == "markdown":
         return render_markdown(run, lang=lang)
-    return render_text(run, color=color)
+    return render_text(run, color=color, lang=lang)
 
 
 def log_safe(text: str, *, actions: bool) -> str:

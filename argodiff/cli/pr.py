@@ -96,6 +96,15 @@ def _env(name: str, *more: str) -> list[str]:
     help="Most comments a report may take (0: no limit); the rest is in the job summary.",
 )
 @click.option(
+    "--max-diff-lines",
+    type=click.IntRange(min=0),
+    envvar=_env("max-diff-lines"),
+    default=500,
+    show_default=True,
+    help="Fold a resource diff longer than this in the comment (0: never); the job summary "
+    "and the results file keep it whole.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["en", "ja"]),
     envvar=_env("lang"),
@@ -170,7 +179,7 @@ def pr_command(**params: Any) -> int:
             req.changed = _changed_files(ctx, req, repo, gh)
         run = _diff(req, params, conn, repo, redactor)
 
-    log_apps(run, actions, redactor)
+    log_apps(run, actions, redactor, lang=params["lang"])
     results_path = Path(params["results_file"])
     results_path = results_path if results_path.is_absolute() else workspace / results_path
     # A link the PR committed in the results file's place is removed, never followed (a later
@@ -195,6 +204,9 @@ def pr_command(**params: Any) -> int:
             head_sha=req.head_sha,
             pinned_head=req.pinned_head,
             run_url=ctx.run_url,
+            repo_url=ctx.repo_url,
+            artifact_url=f"{ctx.run_url}#artifacts" if ctx.run_url else "",
+            max_diff_lines=params["max_diff_lines"],
         )
         with actions.commands_off():
             note = post_comment(
@@ -208,6 +220,7 @@ def pr_command(**params: Any) -> int:
         lang=params["lang"],
         head_sha=req.head_sha,
         run_url=ctx.run_url,
+        repo_url=ctx.repo_url,
         note=note,
     )
     set_outputs(run, actions, results_path, workspace)

@@ -53,6 +53,13 @@ from argodiff.redact import Redactor
     show_default=True,
     help="Most comments the report may take (0: no limit).",
 )
+@click.option(
+    "--max-diff-lines",
+    type=click.IntRange(min=0),
+    default=500,
+    show_default=True,
+    help="Fold a resource diff longer than this in the comment (0: never).",
+)
 @click.option("--head-sha", default="", help="Post only while the PR head is still this commit.")
 @handle_errors
 def report_command(**params: Any) -> int:
@@ -89,6 +96,8 @@ def report_command(**params: Any) -> int:
         head_sha=params["head_sha"],
         pinned_head=bool(params["head_sha"]),
         run_url=ctx.run_url,
+        repo_url=f"{ctx.server_url}/{repository}",
+        max_diff_lines=params["max_diff_lines"],
     )
     note = post_comment(run, target, redactor)
     click.echo(note)
@@ -100,6 +109,7 @@ def report_command(**params: Any) -> int:
         lang=params["lang"],
         head_sha=params["head_sha"],
         run_url=ctx.run_url,
+        repo_url=f"{ctx.server_url}/{repository}",
         note=note,
     )
     return int(results.exit_status(run))

@@ -39,6 +39,11 @@ class ActionsContext:
         return value or default
 
     @property
+    def repo_url(self) -> str:
+        """The repository's web address (commits and files link there), or empty."""
+        return f"{self.server_url}/{self.repository}" if self.repository else ""
+
+    @property
     def run_url(self) -> str:
         if not (self.repository and self.run_id):
             return ""

@@ -20,7 +20,8 @@ from argodiff.github.runner import Actions
 from argodiff.model import AppStatus, RunResult
 from argodiff.redact import Redactor
 from argodiff.report.comment import comment_parts, marker_for
-from argodiff.report.summary import step_summary
+from argodiff.report.document import MAX_DIFF_LINES
+from argodiff.report.summary import step_summary, summary_fits
 from argodiff.report.text import render_text
 
 MIN_COMMENT_CHARS = 5_000
@@ -41,14 +42,19 @@ class CommentTarget:
     head_sha: str = ""
     pinned_head: bool = False
     run_url: str = ""
+    repo_url: str = ""
+    """`https://github.com/OWNER/REPO`: the commit and the apps' files link there."""
+    artifact_url: str = ""
+    """Where the results JSON is kept (the run's artifacts)."""
+    max_diff_lines: int = MAX_DIFF_LINES
 
 
-def log_apps(run: RunResult, actions: Actions, redactor: Redactor) -> None:
+def log_apps(run: RunResult, actions: Actions, redactor: Redactor, *, lang: str = "en") -> None:
     """One collapsible log group per app; manifests printed with workflow commands disabled."""
     for app in run.apps:
         with actions.group(f"{app.name}: {app.status.value}"):
             one = dataclasses.replace(run, apps=[app], notices=[])
-            actions.untrusted(redactor.scrub(render_text(one, color=False)))
+            actions.untrusted(redactor.scrub(render_text(one, color=False, lang=lang)))
         if app.error:
             actions.error(redactor.scrub(f"{app.name}: {app.error}"), title="argodiff")
     for notice in run.notices:
@@ -62,6 +68,23 @@ def write_results(
     safewrite.write_text(path, redactor.scrub(results.dumps(run)), root=workspace)
 
 
+def comment_bodies(run: RunResult, target: CommentTarget, max_chars: int = 0) -> list[str]:
+    """The comment parts `target` gets for `run` (`max_chars` overrides the target's)."""
+    return comment_parts(
+        run,
+        marker=marker_for(target.instance),
+        max_chars=max_chars or target.max_chars,
+        lang=target.lang,
+        head_sha=target.head_sha,
+        run_url=target.run_url,
+        max_parts=target.max_parts,
+        artifact_url=target.artifact_url,
+        repo_url=target.repo_url,
+        max_diff_lines=target.max_diff_lines,
+        summary_whole=summary_fits(run, lang=target.lang),
+    )
+
+
 def post_comment(
     run: RunResult,
     target: CommentTarget,
@@ -72,19 +95,7 @@ def post_comment(
     """Post or update the sticky comment; returns a one-line account of what happened."""
     max_chars = max(target.max_chars, MIN_COMMENT_CHARS)
     while max_chars >= MIN_COMMENT_CHARS:
-        parts = [
-            redactor.scrub(p)
-            for p in comment_parts(
-                run,
-                marker=marker_for(target.instance),
-                max_chars=max_chars,
-                lang=target.lang,
-                head_sha=target.head_sha,
-                run_url=target.run_url,
-                summary_hint=target.run_url,
-                max_parts=target.max_parts,
-            )
-        ]
+        parts = [redactor.scrub(p) for p in comment_bodies(run, target, max_chars)]
         if dry_run is not None:
             dry_run(parts)
             return f"dry run: {len(parts)} comment part(s) printed, none posted"
@@ -120,9 +131,10 @@ def write_summary(
     lang: str,
     head_sha: str,
     run_url: str,
+    repo_url: str = "",
     note: str = "",
 ) -> None:
-    text = step_summary(run, lang=lang, head_sha=head_sha, run_url=run_url)
+    text = step_summary(run, lang=lang, head_sha=head_sha, run_url=run_url, repo_url=repo_url)
     actions.append_summary(redactor.scrub(text + (f"\n\n_{note}_\n" if note else "")))
 
 

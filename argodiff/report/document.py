@@ -207,16 +207,20 @@ def _where_whole(s: Strings, opts: Options) -> str:
     return s.list_sep.join(places)
 
 
-def _resource_title(res: ResourceDiff, s: Strings) -> str:
+def _resource_title(res: ResourceDiff, s: Strings, continued: bool = False) -> str:
+    """`**✏️ ConfigMap monitoring/grafana** (modified, +120 −8)`: one parenthesis, which a
+    continued title extends rather than doubling."""
     added, removed = line_counts(res.diff)
     what = md(title_of(res.key), 2 * NAME_LIMIT)
-    sizes = s.lines.format(added=added, removed=removed)
-    return f"**{CHANGE_EMOJI[res.change]} {what}** ({s.changes[res.change]}, {sizes})"
+    facts = [s.changes[res.change], s.lines.format(added=added, removed=removed)]
+    if continued:
+        facts.append(s.continued.strip("()"))
+    return f"**{CHANGE_EMOJI[res.change]} {what}** ({s.list_sep.join(facts)})"
 
 
 def _resource(res: ResourceDiff, s: Strings, opts: Options) -> Node:
-    title = _resource_title(res, s)
-    node = Node(Frame(f"{title}\n\n", "\n", f"{title} {s.continued}\n\n"), keep=True)
+    title, again = _resource_title(res, s), _resource_title(res, s, continued=True)
+    node = Node(Frame(f"{title}\n\n", "\n", f"{again}\n\n"), keep=True)
     if res.paths:
         shown = ", ".join(md(p, NAME_LIMIT) for p in res.paths[:MAX_PATHS])
         if len(res.paths) > MAX_PATHS:

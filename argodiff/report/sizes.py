@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from argodiff.model import ResourceKey
 
+_HEADERS = ("=====", "--- ", "+++ ")
+
 
 def _hunks(diff: str) -> str:
-    """The diff from its first `@@` line on: Argo CD's `=====` and `---`/`+++` lines left out."""
-    if diff.startswith("@@"):
-        return diff
-    at = diff.find("\n@@")
-    return diff[at + 1 :] if at >= 0 else ""
+    """The diff without its leading header lines (Argo CD's `=====`, `--- live`, `+++ …`)."""
+    start = 0
+    for _ in range(3):
+        if not diff.startswith(_HEADERS, start):
+            break
+        end = diff.find("\n", start)
+        start = len(diff) if end < 0 else end + 1
+    return diff[start:]
 
 
 def line_counts(diff: str) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from tests.action.files import ACTION, ROOT, load_yaml, workflow, workflow_files
 INPUTS = {
     "argocd-server", "argocd-auth-token", "cf-access-client-id", "cf-access-client-secret",
     "github-token", "apps", "revision", "pr", "mode", "fail-on-error", "max-comment-chars",
-    "max-comments",
+    "max-comments", "max-diff-lines",
     "instance", "timeout", "lang", "results-file", "fallback", "apps-dir", "app-namespace",
     "concurrency",
 }  # fmt: skip

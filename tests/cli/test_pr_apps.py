@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from argodiff.model import AppStatus, Change, RunResult
+from argodiff.model import AppStatus, Change, Lifecycle, RenderedBy, RunResult, SideKind
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo, base_checkout
 from argodiff.repo.identity import RepoIdentity
@@ -56,7 +56,10 @@ def test_new_app_is_all_added_from_a_local_render(run: RunResult) -> None:
     assert [(r.change, r.key.kind, r.key.name) for r in cache.resources] == [
         (Change.ADDED, "ConfigMap", "cache")
     ]
-    assert any("not known to Argo CD" in w for w in cache.warnings)
+    assert cache.lifecycle is Lifecycle.NEW
+    assert cache.comparison is not None
+    assert cache.comparison.before.kind is SideKind.NONE
+    assert cache.comparison.rendered_by is RenderedBy.ARGODIFF
 
 
 def test_deleted_app_is_all_removed(run: RunResult) -> None:
@@ -66,4 +69,6 @@ def test_deleted_app_is_all_removed(run: RunResult) -> None:
         (Change.REMOVED, "Namespace"),
         (Change.REMOVED, "ClusterRole"),
     }
-    assert "removed by this PR" in infra.compared
+    assert infra.lifecycle is Lifecycle.DELETED
+    assert infra.comparison is not None
+    assert infra.comparison.after.kind is SideKind.NONE

@@ -133,7 +133,7 @@ def test_continued_apps_resources_and_hunks_repeat_their_header(big_parts: list[
     grafana = (
         "<summary>📝 <b>grafana</b> — 1 added, 1 modified · +15020 −15020 (continued)</summary>"
     )
-    title = "**✏️ ConfigMap monitoring/grafana-dashboards** (modified, +15000 −15000) (continued)"
+    title = "**✏️ ConfigMap monitoring/grafana-dashboards** (modified, +15000 −15000, continued)"
     continued = [p for p in big_parts if title in p]
     assert len(continued) > 1
     for part in continued:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from argodiff.report.sizes import diff_body
 from tests.fixture_repo import GitRepo, application, kustomization
 from tests.publish.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN
@@ -93,7 +94,7 @@ def test_pr_comment_summary_and_log_stay_inert(
         line
         for app in out.json("results file")["apps"]
         for res in app["resources"]
-        for line in res["diff"].splitlines()
+        for line in diff_body(res["diff"])
     }
     for shown in ("".join(d.code_text() for d in docs[:-1]), docs[-1].code_text()):
         assert [line for line in diff_lines if line not in shown] == []
