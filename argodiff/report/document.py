@@ -137,7 +137,9 @@ def _code(text: str, info: str) -> Node:
 
 def _diff_block(lines: list[str]) -> Node:
     """A diff in a fenced block; each hunk is a node that a later part reopens with its `@@`
-    line, so a diff continued in the next comment starts with its hunk header."""
+    line, so a diff continued in the next comment starts with its hunk header. Bidi and
+    invisible characters are shown as `\\uXXXX`, as in every code block."""
+    lines = [visible(line) for line in lines]
     run = fence_run("\n".join(lines))
     node = Node(Frame(f"{run}diff\n", f"{run}\n"), code=True)
     hunk: Node | None = None
