@@ -1,4 +1,7 @@
-# argodiff as a GitHub container action (action.yml: `runs.image: Dockerfile`).
+# argodiff's container image. A release builds it once for linux/amd64 and linux/arm64, signs it
+# and pushes it to ghcr.io; the release's action.yml pulls it by digest
+# (.github/workflows/release.yaml). On main, action.yml says `runs.image: Dockerfile`, so
+# `uses: ./` builds it on the runner (development).
 #
 # Every version and checksum below mirrors docker/tool-versions.json, the one table of pins;
 # tests/action/test_dockerfile.py fails when the two disagree. helm and kustomize are the
@@ -9,7 +12,9 @@
 # root) and no WORKDIR (the runner mounts the checkout at /github/workspace and makes it the
 # working directory).
 
-ARG PYTHON_IMAGE=python:3.12.8-slim-bookworm
+# Tag and digest: the tag says what it is, the digest makes the build reproducible (Renovate keeps
+# both current, see renovate.json).
+ARG PYTHON_IMAGE=python:3.12.8-slim-bookworm@sha256:2199a62885a12290dc9c5be3ca0681d367576ab7bf037da120e564723292a2f0
 
 # --- tools: helm and kustomize, checked against committed SHA-256 values ----------------------
 FROM ${PYTHON_IMAGE} AS tools
@@ -54,18 +59,32 @@ RUN python -m venv /opt/venv
 # Only what the wheel is built from: a change elsewhere (tests, docs, argoproj/) keeps the cache.
 COPY pyproject.toml README.md /src/
 COPY argodiff /src/argodiff
-RUN /opt/venv/bin/pip install --prefer-binary /src \
+# The context has no .git, so hatch-vcs cannot read the tag: the release passes it as VERSION
+# (`argodiff --version` shows it); without it, pyproject.toml's fallback version 0.0.0 applies.
+ARG VERSION=""
+RUN if [ -n "$VERSION" ]; then export SETUPTOOLS_SCM_PRETEND_VERSION="$VERSION"; fi; \
+    /opt/venv/bin/pip install --prefer-binary /src \
  && /opt/venv/bin/pip uninstall -y pip
 
 # --- runtime ----------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE}
+ARG VERSION=""
+ARG REVISION=""
+# OCI labels; the release workflow sets the same keys from the tag and the repository.
+LABEL org.opencontainers.image.title="argodiff" \
+      org.opencontainers.image.description="Per-Application diffs between a live Argo CD cluster and a pull request" \
+      org.opencontainers.image.source="https://github.com/boxp/lolice" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="MIT"
 # The checkout belongs to the runner's uid while the action runs as root, so git refuses it
 # ("dubious ownership", actions/runner#2033). --system, because at run time HOME is
 # /github/home and a --global setting made here would not be read.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && git config --system --add safe.directory /github/workspace
+ && git config --system --add safe.directory /github/workspace \
+ && python -m pip uninstall -y pip
 COPY --from=tools /usr/local/bin/helm /usr/local/bin/kustomize /usr/local/bin/
 COPY --from=build /opt/venv /opt/venv
 # Caches live in /tmp: root-owned files left in the workspace or /github/home break the next

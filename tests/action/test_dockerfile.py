@@ -50,7 +50,9 @@ def tools_script(instructions: list[Instruction]) -> str:
 
 def test_table_pins_every_tool_and_arch_with_a_sha256() -> None:
     table = tool_versions()
-    assert re.fullmatch(r"python:3\.\d+\.\d+-slim-\w+", table["python"]["image"])
+    # A slim Debian base, pinned by tag (what it is) and by digest (exactly which build).
+    image = table["python"]["image"]
+    assert re.fullmatch(r"python:3\.\d+\.\d+-slim-\w+@sha256:[0-9a-f]{64}", image)
     for tool in TOOLS:
         assert re.fullmatch(r"\d+\.\d+\.\d+", table[tool]["version"])
         assert set(table[tool]["sha256"]) == set(ARCHES)
@@ -250,3 +252,48 @@ def test_dockerignore_keeps_the_context_to_what_the_build_copies() -> None:
                      ".github/workflows/ci.yaml", "argodiff/__pycache__/model.cpython-311.pyc",
                      ".venv/bin/python", ".mypy_cache/x.json"):  # fmt: skip
         assert dockerignore_excludes(left_out, patterns), left_out
+
+
+def test_final_stage_has_neither_pip_nor_a_compiler() -> None:
+    instructions = dockerfile()
+    final = max(i.stage for i in instructions)
+    runs = " ".join(i.args for i in instructions if i.keyword == "RUN" and i.stage == final)
+    # The base image's own pip goes; the venv's pip is removed in the build stage.
+    assert "python -m pip uninstall -y pip" in runs
+    build = stage_named(instructions, "build")
+    build_runs = " ".join(i.args for i in instructions if i.keyword == "RUN" and i.stage == build)
+    assert "/opt/venv/bin/pip uninstall -y pip" in build_runs
+    installs = re.findall(r"apt-get install -y --no-install-recommends ([^&;]+)", runs)
+    assert [pkgs.split() for pkgs in installs] == [["git", "ca-certificates"]]
+    assert not re.search(r"\b(gcc|g\+\+|clang|build-essential|make)\b", runs)
+
+
+def test_image_carries_the_oci_labels() -> None:
+    instructions = dockerfile()
+    final = max(i.stage for i in instructions)
+    labels: dict[str, str] = {}
+    for ins in instructions:
+        if ins.keyword == "LABEL" and ins.stage == final:
+            pairs = re.findall(r'(\S+)=("[^"]*"|\S+)', ins.args)
+            labels.update((k, v.strip('"')) for k, v in pairs)
+    for key in ("source", "version", "revision", "licenses", "title"):
+        assert f"org.opencontainers.image.{key}" in labels, key
+    assert labels["org.opencontainers.image.version"] == "${VERSION}"
+    assert labels["org.opencontainers.image.revision"] == "${REVISION}"
+    assert labels["org.opencontainers.image.source"].startswith("https://github.com/")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert labels["org.opencontainers.image.licenses"] == pyproject["project"]["license"]["text"]
+    args = {i.args.partition("=")[0] for i in instructions
+            if i.keyword == "ARG" and i.stage == final}  # fmt: skip
+    assert {"VERSION", "REVISION"} <= args
+
+
+def test_the_version_build_arg_reaches_the_package_build() -> None:
+    """The context has no .git: VERSION becomes setuptools-scm's pretend version."""
+    instructions = dockerfile()
+    build = stage_named(instructions, "build")
+    (install,) = [i.args for i in instructions if i.keyword == "RUN" and i.stage == build
+                  and "pip install" in i.args]  # fmt: skip
+    assert 'export SETUPTOOLS_SCM_PRETEND_VERSION="$VERSION"' in install
+    assert any(i.keyword == "ARG" and i.args.startswith("VERSION") and i.stage == build
+               for i in instructions)  # fmt: skip
