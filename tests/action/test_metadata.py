@@ -4,6 +4,7 @@ actionlint, and wired the way docs/action.md and docs/operator.md describe."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,7 @@ def test_workflows_match_the_published_schema() -> None:
         "argocd-diff.yaml",
         "argocd-diff-fork.yaml",
         "argocd-diff-report.yaml",
+        "release.yaml",
     }
     result = check_jsonschema("vendor.github-workflows", *files)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -184,11 +186,28 @@ def test_ci_runs_the_test_script_and_builds_the_image() -> None:
     assert pythons == ["3.11"]
 
 
-def test_third_party_actions_are_pinned_to_a_version() -> None:
+USES = re.compile(r"^\s*(?:- )?uses: (?P<ref>\S+)(?P<comment>.*)$")
+PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+(?:/[\w./-]+)?)@(?P<sha>[0-9a-f]{40})")
+VERSION_COMMENT = re.compile(r"\s+# (?P<version>v\d+\.\d+\.\d+)$")
+
+
+def test_every_action_is_pinned_by_full_commit_sha_with_its_version() -> None:
+    """A tag can be moved to other code; a commit SHA cannot. The comment says which release
+    the SHA is, so a reader and Renovate (helpers:pinGitHubActionDigestsToSemver) know."""
+    seen: dict[str, set[tuple[str, str]]] = {}
     for path in workflow_files():
-        for job in workflow(path.name)["jobs"].values():
-            for step in job.get("steps", []):
-                uses = str(step.get("uses", ""))
-                if uses and not uses.startswith("./"):
-                    ref = uses.partition("@")[2]
-                    assert ref and ref not in {"main", "master", "latest"}, f"{path.name}: {uses}"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        uses = [m for line in lines if (m := USES.match(line))]
+        assert uses, path.name
+        for match in uses:
+            ref = match["ref"].strip("\"'")
+            if ref.startswith("./"):
+                continue
+            pinned = PINNED.fullmatch(ref)
+            assert pinned, f"{path.name}: {ref} is not pinned by a full commit SHA"
+            comment = VERSION_COMMENT.fullmatch(match["comment"])
+            assert comment, f"{path.name}: {ref} has no '# vX.Y.Z' comment"
+            seen.setdefault(pinned["action"], set()).add((pinned["sha"], comment["version"]))
+    # One version of each action across the workflows, one SHA per version.
+    assert {a: len(v) for a, v in seen.items() if len(v) != 1} == {}
+    assert "docker/build-push-action" in seen and "actions/checkout" in seen
