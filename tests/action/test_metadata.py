@@ -4,11 +4,13 @@ actionlint, and wired the way docs/action.md and docs/operator.md describe."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,3 +213,54 @@ def test_every_action_is_pinned_by_full_commit_sha_with_its_version() -> None:
     # One version of each action across the workflows, one SHA per version.
     assert {a: len(v) for a, v in seen.items() if len(v) != 1} == {}
     assert "docker/build-push-action" in seen and "actions/checkout" in seen
+
+
+def ci_image_step(name: str) -> dict[str, Any]:
+    (found,) = [s for s in workflow("ci.yaml")["jobs"]["image"]["steps"] if s.get("name") == name]
+    return dict(found)
+
+
+def test_ci_image_job_smoke_tests_the_built_image() -> None:
+    image = workflow("ci.yaml")["jobs"]["image"]
+    runs = [str(s.get("run", "")) for s in image["steps"]]
+    build = next(r for r in runs if r.startswith("docker build"))
+    assert '--build-arg VERSION="$VERSION"' in build and "--tag argodiff:ci" in build
+    smoke = ci_image_step("Smoke test")["run"]
+    assert '"$(docker run --rm argodiff:ci --version)" = "argodiff, version $VERSION"' in smoke
+    assert "--entrypoint helm argodiff:ci version" in smoke
+    assert "--entrypoint kustomize argodiff:ci version" in smoke
+    assert "command -v pip" in smoke and "org.opencontainers.image.version" in smoke
+    size = ci_image_step("Image size")["run"]
+    assert "GITHUB_STEP_SUMMARY" in size and "test \"$size\" -lt" in size
+
+
+def test_ci_demo_step_runs_argodiff_demo_on_a_copy_of_argoproj(tmp_path: Path) -> None:
+    """The step's script for real, with `docker run` standing in as the same argodiff run
+    on the host: the mount becomes the directory it mounts."""
+    step = ci_image_step("argodiff demo inside the image, on a copy of argoproj/")
+    shim = tmp_path / "bin" / "docker"
+    shim.parent.mkdir()
+    shim.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        "args = sys.argv[1:]\n"
+        "assert args[:2] == ['run', '--rm'], args\n"
+        "src, dst = args[args.index('-v') + 1].split(':')\n"
+        "rest = args[args.index('argodiff:ci') + 1:]\n"
+        "rest = [a.replace(dst, src) for a in rest]\n"
+        f"os.execv({sys.executable!r}, [{sys.executable!r}, '-m', 'argodiff', *rest])\n"
+    )
+    shim.chmod(0o755)
+    env = {
+        "PATH": f"{shim.parent}:{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "RUNNER_TEMP": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=ROOT, env=env,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = (tmp_path / "demo.txt").read_text()
+    assert "longhorn [changed]" in report and "DEMO" in report
