@@ -143,6 +143,7 @@ def test_pypi_uses_trusted_publishing_and_the_release_takes_the_changelog() -> N
     assert "--notes-file" in create
     dist = " ".join(str(s.get("run", "")) for s in job("dist")["steps"])
     assert "python -m build" in dist and "--dist dist" in dist
+    assert "twine check --strict dist/*" in dist
 
 
 # --- the steps, run on a throwaway repository --------------------------------------------------
