@@ -4,6 +4,7 @@ action.yml must all say the same version and point at the same image."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -24,6 +25,13 @@ VERSION = "1.2.3"
 IMAGE = "ghcr.io/boxp/argodiff"
 DIGEST = "sha256:" + "ab12" * 16
 GIT_ID = ["-c", "user.name=maintainer", "-c", "user.email=maintainer@example.invalid"]
+
+
+def require_build_tools() -> None:
+    """The package build needs the test extras' `build` and `hatch-vcs` (pyproject.toml)."""
+    missing = [m for m in ("build", "hatch_vcs") if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} not installed: run pip install -e '.[test]'")
 
 
 def job(name: str) -> dict[str, Any]:
@@ -170,6 +178,7 @@ def project_copy(dest: Path) -> Path:
 @pytest.fixture(scope="module")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
     """The maintainer's part (docs/releasing.md): cut the changelog, commit, tag, push."""
+    require_build_tools()
     base = tmp_path_factory.mktemp("release")
     maintainer = project_copy(base / "maintainer")
     git(maintainer, "init", "-q", "-b", "main")
@@ -365,6 +374,7 @@ def test_cut_refuses_an_older_version_or_an_empty_unreleased() -> None:
 
 
 def built_version(src: Path, out: Path, env: dict[str, str] | None = None) -> str:
+    require_build_tools()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SETUPTOOLS_SCM")}
     result = subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(out),
