@@ -61,12 +61,22 @@ def trim(text: str, limit: int = MAX_MESSAGE) -> str:
 _CREDENTIAL_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "APIKEY")
 
 
+_environment: dict[str, str] = {}
+
+
+def use_environment(environ: Mapping[str, str]) -> None:
+    """The process environment tools start from, handed over once by `cli.main` (nothing this
+    deep reads `os.environ`; until then tools get no variables but these)."""
+    _environment.clear()
+    _environment.update(environ)
+
+
 def _tool_environment(extra: Mapping[str, str] | None) -> dict[str, str]:
     """The environment git runs with: argodiff's, minus every credential. Action inputs
     (`INPUT_*`) all go: argodiff read them already. Renders get a Sandbox instead."""
     env = {
         name: value
-        for name, value in os.environ.items()
+        for name, value in _environment.items()
         if not name.startswith("INPUT_")
         and not any(word in name.upper() for word in _CREDENTIAL_WORDS)
     }
@@ -75,7 +85,7 @@ def _tool_environment(extra: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def which(tool: str) -> str | None:
-    return shutil.which(tool)
+    return shutil.which(tool, path=_environment.get("PATH", os.defpath))
 
 
 # --- the run's deadline and the children alive now ------------------------------------------
@@ -130,7 +140,7 @@ def _start(
         group=sandbox.gid if switch and sandbox else None,
         extra_groups=[] if switch else None,
         # Look the binary up on argodiff's PATH, not the sandbox's.
-        executable=shutil.which(args[0]) or args[0],
+        executable=which(args[0]) or args[0],
     )
 
 

@@ -1,18 +1,17 @@
-"""argodiff's error types: each carries a message fit to show a user as is."""
+"""argodiff's error types: each carries a message fit to show a user as is.
+
+Two kinds matter to a run: an `AppError` concerns one Application (that app is reported as
+failed, the others go on); a `RunError` concerns the run itself (configuration, or Argo CD as a
+whole: unreachable, token, Cloudflare Access, a redirect), which is what the offline fallback and
+the exit status look at.
+"""
 
 from __future__ import annotations
 
 
 class ArgodiffError(Exception):
-    """An expected failure with a readable message (never shown as a traceback)."""
-
-
-class ConfigError(ArgodiffError):
-    """Missing or contradictory configuration (no server, bad flag value, bad environment)."""
-
-
-class AppError(ArgodiffError):
-    """A failure that concerns one Application; the other apps go on."""
+    """An expected failure with a readable message (never shown as a traceback). `app` and
+    `file` say where it was met, when that is known."""
 
     def __init__(self, message: str, *, app: str = "", file: str = "") -> None:
         self.app = app
@@ -28,6 +27,18 @@ class AppError(ArgodiffError):
         where = ", ".join(p for p in (f"app {self.app}" if self.app else "", self.file) if p)
         msg = super().__str__()
         return f"{where}: {msg}" if where else msg
+
+
+class RunError(ArgodiffError):
+    """A failure of the run as a whole, not of one app: configuration, or Argo CD itself."""
+
+
+class ConfigError(RunError):
+    """Missing or contradictory configuration (no server, bad flag value, bad environment)."""
+
+
+class AppError(ArgodiffError):
+    """A failure that concerns one Application; the other apps go on."""
 
 
 class ManifestError(AppError):

@@ -38,20 +38,20 @@ FALLBACK = Message(
     "フォールバック: {why}。これはライブクラスタとの比較ではなく、"
     "ローカルで 2 回レンダリングした結果のオフライン比較です。",
 )
-NO_SERVER = Message("no Argo CD server is configured", "Argo CD サーバーが設定されていません")
-NO_SERVER_INPUT = Message(
-    "no Argo CD server is configured: set the argocd-server input (ARGOCD_SERVER)",
-    "Argo CD サーバーが設定されていません: argocd-server 入力 (ARGOCD_SERVER) を設定してください",
+NO_SERVER = Message(
+    "no Argo CD server is configured: pass --server or set ARGOCD_SERVER (the argocd-server input)",
+    "Argo CD サーバーが設定されていません: --server を指定するか ARGOCD_SERVER "
+    "(argocd-server 入力) を設定してください",
 )
 FORK = Message(
     "this pull request comes from a fork, so no Argo CD secrets are available",
     "この PR はフォークからのため、Argo CD のシークレットを使えません",
 )
 NO_TOKEN = Message(
-    "the argocd-auth-token input (ARGOCD_AUTH_TOKEN) is empty: set it from the "
-    "ARGOCD_AUTH_TOKEN secret",
-    "argocd-auth-token 入力 (ARGOCD_AUTH_TOKEN) が空です: ARGOCD_AUTH_TOKEN シークレットから"
-    "設定してください",
+    "the Argo CD token is empty: pass --auth-token or set ARGOCD_AUTH_TOKEN "
+    "(the argocd-auth-token input, from the ARGOCD_AUTH_TOKEN secret)",
+    "Argo CD のトークンが空です: --auth-token を指定するか ARGOCD_AUTH_TOKEN "
+    "(argocd-auth-token 入力、ARGOCD_AUTH_TOKEN シークレットから) を設定してください",
 )
 UNREACHABLE = Message(
     "Argo CD was not reachable ({error})", "Argo CD に接続できませんでした ({error})"
@@ -105,7 +105,6 @@ SECRET_MAY_HAVE_CHANGED = Message(
 
 CATALOGUE = (
     FALLBACK,
-    NO_SERVER_INPUT,
     NO_SERVER,
     FORK,
     NO_TOKEN,
@@ -123,7 +122,7 @@ CATALOGUE = (
     SECRET_VALUE_CHANGED,
     SECRET_MAY_HAVE_CHANGED,
 )
-"""Longer templates before their prefixes (NO_SERVER_INPUT before NO_SERVER)."""
+"""Longer templates before their prefixes."""
 
 
 def translate(text: str, lang: str) -> str:

@@ -1,4 +1,4 @@
-"""The results JSON: write, read and judge a run (`argodiff app --output json`)."""
+"""The results JSON: write and read a run (`argodiff app --output json`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from argodiff.errors import ArgodiffError
-from argodiff.exitcodes import ExitStatus
 from argodiff.model import (
     AppResult,
     AppStatus,
@@ -25,15 +24,6 @@ from argodiff.report.escape import short_sha
 from argodiff.report.i18n import EN, compared_text
 
 SCHEMA_VERSION = 1
-
-
-def exit_status(run: RunResult) -> ExitStatus:
-    """2 if any app failed or was not diffed in time, else 1 if any differs, else 0."""
-    if any(a.status is AppStatus.ERROR or a.error for a in run.apps):
-        return ExitStatus.ERROR
-    if any(a.status is AppStatus.CHANGED for a in run.apps):
-        return ExitStatus.DIFF
-    return ExitStatus.NO_DIFF
 
 
 def to_dict(run: RunResult) -> dict[str, Any]:

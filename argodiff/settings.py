@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from argodiff.errors import ConfigError
 
-DEFAULT_CONCURRENCY = 8
+
+class Mode(StrEnum):
+    """Where the two sides of a comparison come from (the results' `mode`)."""
+
+    REVISION = "revision"
+    """Live state vs a git revision rendered by Argo CD."""
+    LOCAL = "local"
+    """Live state vs the checkout, rendered by argodiff."""
+    CURRENT = "target"
+    """Live state vs Argo CD's current target (what it would sync now)."""
+    OFFLINE = "offline"
+    """Base vs head, both rendered by argodiff; no Argo CD."""
+
+
+DEFAULT_CONCURRENCY = {"app": 8, "pr": 32, "demo": 4}
+"""How many apps each command diffs at once unless told otherwise. A PR may touch hundreds of
+apps, so `pr` asks for 32 (kubechecks: 32, argocd-diff-preview: 40); `app` names a few;
+`demo` renders a handful offline on a laptop."""
 DEFAULT_REQUEST_TIMEOUT = 60.0
 
 
@@ -27,7 +45,7 @@ class Connection:
     retries: int = 4
     retry_backoff: float = 0.5
     """urllib3 Retry backoff factor, in seconds (0 in tests, so retries do not sleep)."""
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int = DEFAULT_CONCURRENCY["app"]
 
     def secrets(self) -> list[str]:
         """Values that must never reach any output."""

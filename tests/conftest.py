@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
+from argodiff import command
 from tests.fixture_repo import GitRepo, base_files, pr_changes
 from tests.simulator import Simulator
 
@@ -18,6 +20,14 @@ class GitOpsRepo:
     """The commit the simulated cluster runs."""
     pr: str
     """A later commit changing `web` (see tests/fixture_repo.py pr_changes)."""
+
+
+@pytest.fixture(autouse=True)
+def tool_environment() -> Iterator[None]:
+    """A command run in-process hands its environment to the tools (`cli.main`); the next
+    test starts from this process's again."""
+    yield
+    command.use_environment(os.environ)
 
 
 @pytest.fixture(scope="module")

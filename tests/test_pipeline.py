@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from argodiff import results
 from argodiff.errors import AppError
-from argodiff.exitcodes import ExitStatus
+from argodiff.exitcodes import ExitStatus, exit_status
 from argodiff.model import AppResult, AppStatus, RunResult
 from argodiff.run.jobs import Job, run_jobs
 
@@ -56,7 +55,7 @@ def test_deadline_reports_apps_not_diffed() -> None:
     assert out[0].status is AppStatus.UNCHANGED
     assert out[1].status is AppStatus.ERROR
     assert out[1].error is not None and "time limit" in out[1].error
-    assert results.exit_status(RunResult(apps=out)) is ExitStatus.ERROR
+    assert exit_status(RunResult(apps=out)) is ExitStatus.ERROR
 
 
 def test_progress_is_reported_for_each_app() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from argodiff import results
 from argodiff.errors import ArgodiffError
-from argodiff.exitcodes import ExitStatus
+from argodiff.exitcodes import ExitStatus, exit_status
 from argodiff.model import AppResult, AppStatus, Change, ResourceDiff, ResourceKey, RunResult
 
 
@@ -60,7 +60,7 @@ def test_required_keys_are_present() -> None:
 )
 def test_exit_status(statuses: list[AppStatus], expected: ExitStatus) -> None:
     run = RunResult(apps=[AppResult(name=f"a{i}", status=s) for i, s in enumerate(statuses)])
-    assert results.exit_status(run) is expected
+    assert exit_status(run) is expected
 
 
 def test_malformed_file_names_its_source() -> None:

@@ -12,7 +12,6 @@ import requests
 from argodiff.application import application_from_manifest
 from argodiff.argocd.answers import NO_SUBJECT, Subject
 from argodiff.argocd.errors import (
-    ArgoError,
     NoServerAnswered,
     TokenRejected,
     UnexpectedAnswer,
@@ -21,7 +20,7 @@ from argodiff.argocd.errors import (
 from argodiff.argocd.http import Params, Transport, host_port, public_url
 from argodiff.argocd.resources import parse_managed_resources, parse_manifests
 from argodiff.argocd.settings import SETTINGS_PATH, parse_settings
-from argodiff.errors import ManifestError
+from argodiff.errors import AppError, ManifestError
 from argodiff.model import Application, ArgoSettings, LiveResource, Manifest
 from argodiff.settings import Connection
 
@@ -142,7 +141,7 @@ class ArgoClient:
             positions = sorted(source_revisions)
             bad = [p for p in positions if not 1 <= p <= len(app.sources)]
             if bad:
-                raise ArgoError(
+                raise AppError(
                     f"source position {bad[0]} is out of range (1..{len(app.sources)})",
                     app=app.name,
                 )

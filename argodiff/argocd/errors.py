@@ -3,7 +3,7 @@ docs/argocd-client.md; keep them stable)."""
 
 from __future__ import annotations
 
-from argodiff.errors import AppError
+from argodiff.errors import AppError, ArgodiffError, RunError
 
 CLOUDFLARE_ACCESS_MESSAGE = (
     "Cloudflare Access rejected the request: check CF_ACCESS_CLIENT_ID / CF_ACCESS_CLIENT_SECRET"
@@ -11,11 +11,12 @@ CLOUDFLARE_ACCESS_MESSAGE = (
 )
 
 
-class ArgoError(AppError):
-    """Any failure to get an answer out of Argo CD; the message never holds a secret."""
+class ArgoError(ArgodiffError):
+    """Any failure to get an answer out of Argo CD; the message never holds a secret. Each kind
+    is also a `RunError` (Argo CD as a whole) or an `AppError` (one Application)."""
 
 
-class TokenRejected(ArgoError):
+class TokenRejected(RunError, ArgoError):
     """Argo CD does not accept the API token (HTTP 401, or answers as to an anonymous caller)."""
 
     def __init__(self, detail: str, *, app: str = "") -> None:
@@ -26,14 +27,14 @@ class TokenRejected(ArgoError):
         )
 
 
-class AccessRejected(ArgoError):
+class AccessRejected(RunError, ArgoError):
     """Cloudflare Access stopped the request before it reached Argo CD."""
 
     def __init__(self, *, app: str = "") -> None:
         super().__init__(CLOUDFLARE_ACCESS_MESSAGE, app=app)
 
 
-class RedirectRefused(ArgoError):
+class RedirectRefused(RunError, ArgoError):
     """A 3xx that is not Cloudflare's login page; argodiff never follows redirects."""
 
     def __init__(self, path: str, status: int, host: str, *, app: str = "") -> None:
@@ -44,7 +45,7 @@ class RedirectRefused(ArgoError):
         )
 
 
-class PermissionDenied(ArgoError):
+class PermissionDenied(AppError, ArgoError):
     """HTTP 403 `permission denied` from Argo CD's RBAC."""
 
     def __init__(self, name: str, project: str) -> None:
@@ -59,7 +60,7 @@ class PermissionDenied(ArgoError):
         super().__init__(message, app=name)
 
 
-class AppNotFound(ArgoError):
+class AppNotFound(AppError, ArgoError):
     """HTTP 404 for an Application."""
 
     def __init__(self, name: str, project: str, namespace: str) -> None:
@@ -75,14 +76,14 @@ class AppNotFound(ArgoError):
         super().__init__(f"application {name} not found in Argo CD{suffix}", app=name)
 
 
-class ManifestGenerationFailed(ArgoError):
+class ManifestGenerationFailed(AppError, ArgoError):
     """The manifests endpoint failed: Argo CD's repo-server could not render the app."""
 
     def __init__(self, name: str, detail: str) -> None:
         super().__init__(f"Argo CD could not generate manifests for {name}: {detail}", app=name)
 
 
-class ServerError(ArgoError):
+class ServerError(AppError, ArgoError):
     """Any other error Argo CD reports in its own `{"error", "message"}` shape."""
 
     def __init__(self, status: int, detail: str, *, app: str = "") -> None:
@@ -90,7 +91,7 @@ class ServerError(ArgoError):
         super().__init__(f"Argo CD error (HTTP {status}): {detail}", app=app)
 
 
-class UnexpectedAnswer(ArgoError):
+class UnexpectedAnswer(AppError, ArgoError):
     """An answer that is not the JSON Argo CD's API gives (HTML, truncated, wrong shape)."""
 
     def __init__(
@@ -100,7 +101,7 @@ class UnexpectedAnswer(ArgoError):
         super().__init__(f"unexpected answer from {path}{what}: {detail}", app=app)
 
 
-class Unreachable(ArgoError):
+class Unreachable(RunError, ArgoError):
     """No answer from a server after the retries: connection error, timeout, proxy 5xx."""
 
     def __init__(self, server: str, reason: str, *, app: str = "") -> None:
@@ -109,7 +110,7 @@ class Unreachable(ArgoError):
         super().__init__(f"{server} did not answer: {reason}", app=app)
 
 
-class NoServerAnswered(ArgoError):
+class NoServerAnswered(RunError, ArgoError):
     """None of the configured servers answered."""
 
     def __init__(self, failures: list[Unreachable]) -> None:

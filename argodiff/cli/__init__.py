@@ -7,6 +7,7 @@ import importlib
 import click
 
 from argodiff import __version__, deadline
+from argodiff.cli.environment import Environment
 
 COMMANDS = {
     "app": "argodiff.cli.app:app_command",
@@ -39,10 +40,14 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="argodiff")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Show what a change to this GitOps repository would do to the live Argo CD cluster."""
+    if ctx.obj is None:  # invoked without `main` (click's test runner): this process
+        ctx.obj = Environment.of_process()
 
 
-def main() -> None:
+def main(env: Environment | None = None) -> None:
+    """The program: its `Environment` is read here, once, and handed to the command."""
     deadline.start(None)  # `app` and `pr` set the run's limit from --timeout
-    cli(prog_name="argodiff")
+    cli(prog_name="argodiff", obj=env or Environment.of_process())

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import local_options
 from argodiff.discover.affected import affected_apps, shard
@@ -35,7 +36,7 @@ from argodiff.repo.checkout import LocalRepo, checkout, default_base
 )
 @local_options
 @handle_errors
-def affected_command(**params: Any) -> int:
+def affected_command(env: Environment, **params: Any) -> int:
     """List the Applications that files changed since --base affect, and why."""
     repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
     base = params["base"] or default_base(repo.root)
@@ -69,19 +70,20 @@ def affected_command(**params: Any) -> int:
                     if s
                 ]
             }
-        click.echo(json.dumps(doc, indent=2))
+        click.echo(json.dumps(doc, indent=2), file=env.stdout)
     else:
         if not found:
             click.echo(
-                f"no Application is affected by the {len(changed)} file(s) changed since {base}"
+                f"no Application is affected by the {len(changed)} file(s) changed since {base}",
+                file=env.stdout,
             )
         for item in found:
-            click.echo(f"{item.app.name} ({item.state})")
+            click.echo(f"{item.app.name} ({item.state})", file=env.stdout)
             for reason in item.reasons:
-                click.echo(f"  - {reason}")
+                click.echo(f"  - {reason}", file=env.stdout)
         for err in head_found.errors:
-            click.echo(f"warning: {err}", err=True)
+            click.echo(f"warning: {err}", file=env.stderr)
         if params["shards"]:
             for i, part in enumerate(shard(names, params["shards"])):
-                click.echo(f"shard {i + 1}: {','.join(part)}")
+                click.echo(f"shard {i + 1}: {','.join(part)}", file=env.stdout)
     return int(ExitStatus.NO_DIFF)

@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from argodiff import deadline, messages, results
+from argodiff import deadline
+from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options, local_options
 from argodiff.cli.output import (
     FORMATS,
     emit,
     format_run,
-    in_actions,
     notifier,
     progress_printer,
     use_color,
 )
 from argodiff.errors import ArgodiffError, ConfigError
+from argodiff.exitcodes import exit_status
 from argodiff.model import RunResult
-from argodiff.redact import Redactor
 from argodiff.repo.checkout import LocalRepo, default_base
-from argodiff.run.diff import (
-    FALLBACK,
-    Target,
-    run_live,
-    run_offline,
-    run_with_fallback,
-)
+from argodiff.run import plan
+from argodiff.run.diff import execute
+from argodiff.run.fallback import live_or_offline, why_not_live
+from argodiff.settings import Mode
 
 
 @click.command("app")
@@ -83,13 +78,13 @@ from argodiff.run.diff import (
 @connection_options
 @local_options
 @handle_errors
-def app_command(**params: Any) -> int:
+def app_command(env: Environment, **params: Any) -> int:
     """Diff Applications: live cluster vs a target (default: the working tree when run inside a
     checkout, else Argo CD's current target), or two revisions offline (--base)."""
     names: tuple[str, ...] = params["names"]
     deadline.start(params["timeout"])  # discovery, `affected` and every tool included
-    conn = connection_from(params)
-    redactor = Redactor(conn.secrets())
+    conn = connection_from(params, "app")
+    env.protect(conn.secrets())
     targets = [t for t in ("revision", "local_flag", "current", "base") if params.get(t)]
     if len(targets) > 1:
         raise ConfigError("choose one target: --revision, --local, --current or --base")
@@ -100,45 +95,33 @@ def app_command(**params: Any) -> int:
     local = _find_repo(
         params, required=bool(params.get("base") or params.get("local_flag") or params["all_apps"])
     )
-    actions = in_actions(os.environ)
-    progress = progress_printer(redactor, enabled=len(names) != 1, actions=actions)
+    options = {
+        "concurrency": conn.concurrency,
+        "timeout": params["timeout"],
+        "progress": progress_printer(env, enabled=len(names) != 1),
+    }
 
     def offline(base: str, head: str | None, notices: list[str]) -> RunResult:
         assert local is not None
-        return run_offline(
-            names,
-            local,
-            base=base,
-            head=head,
-            all_apps=params["all_apps"],
-            timeout=params["timeout"],
-            concurrency=conn.concurrency,
-            progress=progress,
-            notices=notices,
-        )
+        with plan.two_revisions(
+            local, names, base=base, head=head, all_apps=params["all_apps"], notices=notices
+        ) as two:
+            return execute(two, conn=None, **options)
 
     if params.get("base"):
         run = offline(params["base"], params.get("head"), [])
     else:
-        target = Target.REVISION if params.get("revision") else Target.CURRENT
+        mode = Mode.REVISION if params.get("revision") else Mode.CURRENT
         if params.get("local_flag") or (
             not params.get("current") and not params.get("revision") and local
         ):
-            target = Target.LOCAL
+            mode = Mode.LOCAL
         if params["all_apps"] and not names:
             raise ConfigError("--all works with --base (offline); name the apps for a live diff")
 
         def live() -> RunResult:
-            return run_live(
-                names,
-                conn,
-                target=target,
-                revision=params.get("revision") or "",
-                local=local,
-                timeout=params["timeout"],
-                notify=notifier(redactor, actions=actions),
-                progress=progress,
-            )
+            named = plan.named_apps(names, mode, local, params.get("revision") or "")
+            return execute(named, conn=conn, notify=notifier(env), **options)
 
         fallback = None
         if params["fallback"] == "offline" and local is not None:
@@ -150,19 +133,16 @@ def app_command(**params: Any) -> int:
                 assert local is not None
                 return offline(default_base(local.root, head or "HEAD"), head, [notice])
 
-        if conn.servers:
-            run = run_with_fallback(live, fallback)
-        elif fallback is not None:
-            run = fallback(FALLBACK(why=messages.NO_SERVER()))
-        else:
-            raise ConfigError(
-                "no Argo CD server: pass --server or set ARGOCD_SERVER "
-                "(or --base REF for an offline diff, or --fallback offline)"
-            )
+        run = live_or_offline(
+            live,
+            fallback,
+            why_not=why_not_live(conn),
+            hint="or --base REF for an offline diff, or --fallback offline",
+        )
     fmt = params["fmt"]
-    color = use_color(params["color"], sys.stdout)
-    emit(format_run(run, fmt, color=color, lang=params["lang"]), redactor, fmt=fmt, actions=actions)
-    return int(results.exit_status(run))
+    color = use_color(params["color"], env.stdout, env)
+    emit(format_run(run, fmt, color=color, lang=params["lang"]), env, fmt=fmt)
+    return int(exit_status(run))
 
 
 def _find_repo(params: dict[str, Any], *, required: bool) -> LocalRepo | None:

@@ -1,72 +1,60 @@
-"""Turning failures into a clear message and a named exit code, never a traceback."""
+"""The error boundary: a failure becomes a clear message and a named exit code, never a
+traceback."""
 
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from argodiff.cli.environment import Environment
 from argodiff.errors import ArgodiffError
 from argodiff.exitcodes import ExitStatus
-from argodiff.redact import Redactor
-from argodiff.settings import Connection, parse_servers
-
-SECRET_VARIABLES = (
-    "ARGOCD_AUTH_TOKEN",
-    "CF_ACCESS_CLIENT_SECRET",
-    "GITHUB_TOKEN",
-    "INPUT_ARGOCD-AUTH-TOKEN",
-    "INPUT_CF-ACCESS-CLIENT-SECRET",
-    "INPUT_GITHUB-TOKEN",
-)
+from argodiff.report.escape import visible
 
 
 def _secret_param(name: str) -> bool:
     return "token" in name or "secret" in name
 
 
-def _env_servers() -> list[str]:
-    return [os.environ.get(name, "") for name in ("ARGOCD_SERVER", "INPUT_ARGOCD-SERVER")]
+def log_safe(text: str, *, actions: bool) -> str:
+    """One line for an Actions log printed outside a stop-commands block: the runner honours
+    `::cmd` at a line's start (after spaces) and the legacy `##[cmd]` anywhere in it. Bidi
+    and invisible characters (in app names, say) are shown escaped everywhere."""
+    text = visible(text)
+    if not actions:
+        return text
+    text = text.replace("##[", "#\u200b#[")
+    return "\u200b" + text if text.lstrip().startswith("::") else text
 
 
-def _url_passwords(servers: list[str]) -> list[str]:
-    """Credentials written into server URLs (`https://user:pw@host`), however malformed."""
-    try:
-        return Connection(servers=parse_servers([s for s in servers if s])).secrets()
-    except ArgodiffError:
-        return []
-
-
-def _fail(message: str, redactor: Redactor) -> None:
-    # Imported here: output pulls in the reports, which the error path rarely needs.
-    from argodiff.cli.output import in_actions, log_safe
-
-    line = redactor.scrub(f"argodiff: error: {message}")
-    click.echo(log_safe(line, actions=in_actions(os.environ)), err=True)
+def _fail(message: str, env: Environment) -> None:
+    line = env.redactor.scrub(f"argodiff: error: {message}")
+    click.echo(log_safe(line, actions=env.in_actions), file=env.stderr)
     sys.exit(ExitStatus.ERROR)
 
 
 def handle_errors(func: Callable[..., int]) -> Callable[..., None]:
-    """Run a command body; exit with its status, or print `argodiff: error: ...` and exit 2."""
+    """Run a command body with the process's `Environment`; exit with its status, or print
+    `argodiff: error: ...` and exit 2."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        secrets = [str(v) for k, v in kwargs.items() if isinstance(v, str) and _secret_param(k)]
-        secrets += [os.environ.get(name, "") for name in SECRET_VARIABLES]
-        secrets += _url_passwords([*kwargs.get("servers", ()), *_env_servers()])
-        redactor = Redactor(secrets)
+        env = click.get_current_context().find_object(Environment)
+        assert env is not None, "commands run under the `cli` group, which sets the Environment"
+        env.protect(str(v) for k, v in kwargs.items() if isinstance(v, str) and _secret_param(k))
+        env.protect_servers(kwargs.get("servers", ()))
         try:
-            status = func(*args, **kwargs)
+            status = func(env, *args, **kwargs)
         except ArgodiffError as exc:
-            _fail(str(exc), redactor)
+            _fail(str(exc), env)
         except KeyboardInterrupt:
-            _fail("interrupted", redactor)
+            _fail("interrupted", env)
         except Exception as exc:  # a bug: say what broke, in one line, without a traceback
-            _fail(f"internal error ({type(exc).__name__}): {exc}; please report it", redactor)
+            _fail(f"internal error ({type(exc).__name__}): {exc}; please report it", env)
         sys.exit(status)
 
     return wrapper

@@ -83,13 +83,15 @@ connection_options = _stack(
         "--concurrency",
         type=click.IntRange(min=1, max=64),
         default=None,
-        help="How many apps are fetched and diffed at once.  [default: 8; 32 for pr]",
+        help="How many apps are fetched and diffed at once.  "
+        f"[default: {DEFAULT_CONCURRENCY['app']}; {DEFAULT_CONCURRENCY['pr']} for pr]",
     ),
 )
 
 
-def connection_from(params: dict[str, Any]) -> Connection:
-    """The Connection described by the connection options (raises ConfigError)."""
+def connection_from(params: dict[str, Any], command: str) -> Connection:
+    """The Connection described by the connection options (raises ConfigError); `command`'s
+    concurrency unless --concurrency says otherwise."""
     return Connection(
         servers=_parse_servers(list(params.get("servers") or ())),
         auth_token=params.get("auth_token") or "",
@@ -99,7 +101,7 @@ def connection_from(params: dict[str, Any]) -> Connection:
         insecure=bool(params.get("insecure")),
         app_namespace=params.get("app_namespace") or "",
         request_timeout=float(params.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
-        concurrency=int(params.get("concurrency") or DEFAULT_CONCURRENCY),
+        concurrency=int(params.get("concurrency") or DEFAULT_CONCURRENCY[command]),
         retry_backoff=float(params.get("retry_backoff", 0.5)),
     )
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import TextIO
 
-import click
-
 from argodiff import results
+from argodiff.cli.environment import Environment
+from argodiff.cli.errors import log_safe
 from argodiff.github.runner import Actions
 from argodiff.model import AppResult, AppStatus, RunResult
-from argodiff.redact import Redactor
-from argodiff.report.escape import visible
 from argodiff.report.markdown import render_markdown
 from argodiff.report.text import render_text
 from argodiff.run.jobs import Notify, Progress
@@ -23,16 +20,11 @@ from argodiff.run.jobs import Notify, Progress
 FORMATS = ("text", "json", "markdown")
 
 
-def in_actions(environ: Mapping[str, str]) -> bool:
-    """Whether stdout and stderr are a GitHub Actions step log (the runner parses commands)."""
-    return environ.get("GITHUB_ACTIONS") == "true"
-
-
-def use_color(flag: bool | None, stream: TextIO) -> bool:
+def use_color(flag: bool | None, stream: TextIO, env: Environment) -> bool:
     """--color/--no-color win; otherwise color on a terminal unless NO_COLOR is set."""
     if flag is not None:
         return flag
-    return stream.isatty() and not os.environ.get("NO_COLOR")
+    return stream.isatty() and not env.no_color
 
 
 def format_run(run: RunResult, fmt: str, *, color: bool = False, lang: str = "en") -> str:
@@ -43,17 +35,6 @@ def format_run(run: RunResult, fmt: str, *, color: bool = False, lang: str = "en
     return render_text(run, color=color, lang=lang)
 
 
-def log_safe(text: str, *, actions: bool) -> str:
-    """One line for an Actions log printed outside a stop-commands block: the runner honours
-    `::cmd` at a line's start (after spaces) and the legacy `##[cmd]` anywhere in it. Bidi
-    and invisible characters (in app names, say) are shown escaped everywhere."""
-    text = visible(text)
-    if not actions:
-        return text
-    text = text.replace("##[", "#\u200b#[")
-    return "\u200b" + text if text.lstrip().startswith("::") else text
-
-
 def _is_file(stream: TextIO) -> bool:
     try:
         return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
@@ -61,32 +42,39 @@ def _is_file(stream: TextIO) -> bool:
         return False
 
 
-def emit(
-    text: str,
-    redactor: Redactor,
-    stream: TextIO | None = None,
-    *,
-    fmt: str = "text",
-    actions: bool = False,
-) -> None:
-    """Print a report. In an Actions step log, text and markdown go inside a stop-commands
-    block (not when redirected to a file); JSON, which tools read, stays plain JSON with `##[`
-    written as the equivalent `#\\u0023[` (its lines never start with `::`)."""
-    stream = stream or sys.stdout
-    text = redactor.scrub(text)
+def emit(text: str, env: Environment, *, fmt: str = "text") -> None:
+    """Print a report on stdout. In an Actions step log, text and markdown go inside a
+    stop-commands block (not when redirected to a file); JSON, which tools read, stays plain
+    JSON with `##[` written as the equivalent `#\\u0023[` (its lines never start with `::`)."""
+    stream = env.stdout
+    text = env.redactor.scrub(text)
     if not text.endswith("\n"):
         text += "\n"
-    if actions and fmt == "json":
+    if env.in_actions and fmt == "json":
         text = text.replace("##[", "#\\u0023[")
-    elif actions and not _is_file(stream):
+    elif env.in_actions and not _is_file(stream):
         Actions(stream).untrusted(text)
         return
     stream.write(text)
     stream.flush()
 
 
-def progress_printer(redactor: Redactor, *, enabled: bool, actions: bool = False) -> Progress:
-    """A progress callback for run_jobs that writes `[i/n] app: status` to stderr."""
+def _line(env: Environment, stream: TextIO | None) -> Callable[[str], None]:
+    """Write one scrubbed line, inert in an Actions log, to `stream` (default: stderr)."""
+
+    def write(text: str) -> None:
+        out = stream or env.stderr
+        out.write(log_safe(env.redactor.scrub(text), actions=env.in_actions) + "\n")
+        out.flush()
+
+    return write
+
+
+def progress_printer(
+    env: Environment, *, enabled: bool = True, stream: TextIO | None = None
+) -> Progress:
+    """A progress callback for the jobs: `[i/n] app: status`, to stderr unless told."""
+    write = _line(env, stream)
 
     def show(result: AppResult, done: int, total: int) -> None:
         if not enabled:
@@ -94,14 +82,16 @@ def progress_printer(redactor: Redactor, *, enabled: bool, actions: bool = False
         status = result.status.value
         if result.status is AppStatus.ERROR:
             status += f" ({result.error})"
-        line = redactor.scrub(f"[{done}/{total}] {result.name}: {status}")
-        click.echo(log_safe(line, actions=actions), err=True)
+        write(f"[{done}/{total}] {result.name}: {status}")
 
     return show
 
 
-def notifier(redactor: Redactor, *, actions: bool = False) -> Notify:
+def notifier(env: Environment, *, stream: TextIO | None = None) -> Notify:
+    """Events of the run (which server answered, which did not): `argodiff: ...`."""
+    write = _line(env, stream)
+
     def note(message: str) -> None:
-        click.echo(log_safe(redactor.scrub(f"argodiff: {message}"), actions=actions), err=True)
+        write(f"argodiff: {message}")
 
     return note

@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
-import os
-import sys
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import click
-from github import Github
 
-from argodiff import deadline, messages, results, safewrite
+from argodiff import deadline, safewrite
+from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
-from argodiff.errors import ArgodiffError, ConfigError
-from argodiff.exitcodes import ExitStatus
-from argodiff.github.api import github_client, pr_changed_files
-from argodiff.github.env import ActionsContext, from_environ
+from argodiff.cli.output import notifier, progress_printer
+from argodiff.discover.changes import pr_files
+from argodiff.errors import ConfigError
+from argodiff.exitcodes import ExitStatus, exit_status
+from argodiff.github.api import github_client
+from argodiff.github.env import ActionsContext
 from argodiff.github.event import Request, from_event
 from argodiff.github.runner import Actions
-from argodiff.model import AppResult, RunResult
+from argodiff.model import RunResult
 from argodiff.publish.deliver import (
     CommentTarget,
+    comment_instance,
     log_apps,
     post_comment,
     set_outputs,
     write_results,
     write_summary,
 )
-from argodiff.redact import Redactor
-from argodiff.repo import git
-from argodiff.repo.checkout import LocalRepo, base_checkout
-from argodiff.report.escape import visible
-from argodiff.run.diff import FALLBACK, is_unreachable
-from argodiff.run.plan import Mode, diff_selection, select_apps
-from argodiff.settings import Connection
-
-PR_CONCURRENCY = 32
-"""A PR may touch hundreds of apps: the PR job asks for 32 at once by default (`app`: 8),
-in line with kubechecks (32) and argocd-diff-preview (40)."""
+from argodiff.repo.checkout import LocalRepo
+from argodiff.run import plan
+from argodiff.run.diff import execute
+from argodiff.run.fallback import live_or_offline, why_not_live
+from argodiff.settings import Connection, Mode
 
 
 def _env(name: str, *more: str) -> list[str]:
@@ -50,9 +46,9 @@ def _env(name: str, *more: str) -> list[str]:
 @click.command("pr")
 @click.option(
     "--mode",
-    type=click.Choice(Mode.ALL),
+    type=click.Choice([m.value for m in (Mode.REVISION, Mode.LOCAL, Mode.OFFLINE)]),
     envvar=_env("mode"),
-    default=Mode.REVISION,
+    default=Mode.REVISION.value,
     show_default=True,
     help="revision: Argo CD renders the PR head; local: argodiff renders the checkout; "
     "offline: PR base vs head, both rendered locally (no Argo CD).",
@@ -151,19 +147,17 @@ def _env(name: str, *more: str) -> list[str]:
 @click.option("--dry-run", is_flag=True, help="Print the comment parts instead of posting them.")
 @connection_options
 @handle_errors
-def pr_command(**params: Any) -> int:
+def pr_command(env: Environment, **params: Any) -> int:
     """The pull-request job, from the GitHub Actions environment (pull_request or
     workflow_dispatch): affected apps, their diffs, one sticky PR comment, the job summary,
     step outputs and a results JSON file."""
-    ctx = from_environ(os.environ)
-    params["concurrency"] = params["concurrency"] or PR_CONCURRENCY
+    ctx = env.actions
     _apply_inputs(params, ctx)
     deadline.start(params["timeout"])  # discovery, `affected` and every tool included
-    conn = connection_from(params)
-    secrets = [*conn.secrets(), ctx.token]
-    redactor = Redactor(secrets)
-    actions = Actions(sys.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
-    for secret in secrets:
+    conn = connection_from(params, "pr")
+    env.protect(conn.secrets())
+    actions = Actions(env.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
+    for secret in env.redactor.secrets:
         actions.mask(secret)
     workspace = ctx.workspace or Path.cwd()
     urls = [f"{ctx.server_url}/{ctx.repository}"] if ctx.repository else []
@@ -176,10 +170,17 @@ def pr_command(**params: Any) -> int:
             ctx, repo, apps=params["apps"], revision=params["revision"], pr=params["pr_number"]
         )
         if req.apps is None:
-            req.changed = _changed_files(ctx, req, repo, gh)
-        run = _diff(req, params, conn, repo, redactor)
+            req.changed = pr_files(
+                repo,
+                base_sha=req.base_sha,
+                head_sha=req.head_sha,
+                gh=gh,
+                repository=ctx.repository,
+                number=req.pr_number,
+            )
+        run = _diff(env, req, params, conn, repo)
 
-    log_apps(run, actions, redactor, lang=params["lang"])
+    log_apps(run, actions, env.redactor, lang=params["lang"])
     results_path = Path(params["results_file"])
     results_path = results_path if results_path.is_absolute() else workspace / results_path
     # A link the PR committed in the results file's place is removed, never followed (a later
@@ -190,14 +191,14 @@ def pr_command(**params: Any) -> int:
             f"the pull request put a symbolic link at the results file "
             f"{params['results_file']} (to {link}): removed, not followed"
         )
-    write_results(run, results_path, redactor, workspace=workspace)
+    write_results(run, results_path, env.redactor, workspace=workspace)
     note = ""
     if req.pr_number and ctx.repository:
         target = CommentTarget(
             gh=gh,
             repository=ctx.repository,
             number=req.pr_number,
-            instance=params["instance"] or _instance(conn),
+            instance=comment_instance(params["instance"], conn.servers),
             max_chars=params["max_comment_chars"],
             max_parts=params["max_comments"],
             lang=params["lang"],
@@ -210,13 +211,13 @@ def pr_command(**params: Any) -> int:
         )
         with actions.commands_off():
             note = post_comment(
-                run, target, redactor, dry_run=_print_parts if params["dry_run"] else None
+                run, target, env.redactor, dry_run=_printer(env) if params["dry_run"] else None
             )
-            click.echo(note)
+            env.stdout.write(note + "\n")
     write_summary(
         run,
         actions,
-        redactor,
+        env.redactor,
         lang=params["lang"],
         head_sha=req.head_sha,
         run_url=ctx.run_url,
@@ -224,15 +225,17 @@ def pr_command(**params: Any) -> int:
         note=note,
     )
     set_outputs(run, actions, results_path, workspace)
-    failed = results.exit_status(run) is ExitStatus.ERROR
-    if link is not None or (failed and params["fail_on_error"]):
+    if link is not None:
         return int(ExitStatus.ERROR)
-    return int(ExitStatus.NO_DIFF)
+    return int(exit_status(run, diff_is_news=False, fail_on_error=params["fail_on_error"]))
 
 
-def _print_parts(parts: list[str]) -> None:
-    for part in parts:
-        click.echo(part)
+def _printer(env: Environment) -> Callable[[list[str]], None]:
+    def print_parts(parts: list[str]) -> None:
+        for part in parts:
+            env.stdout.write(part + "\n")
+
+    return print_parts
 
 
 def _apply_inputs(params: dict[str, Any], ctx: ActionsContext) -> None:
@@ -256,85 +259,26 @@ def _apply_inputs(params: dict[str, Any], ctx: ActionsContext) -> None:
             ) from None
 
 
-def _changed_files(
-    ctx: ActionsContext, req: Request, repo: LocalRepo, gh: Github | None
-) -> list[str]:
-    """The PR's files from the API; `git diff` from the merge base when the API's 3,000-file
-    cap is hit, or there is no token."""
-    if gh is not None and req.pr_number and ctx.repository:
-        try:
-            got = pr_changed_files(gh, ctx.repository, req.pr_number)
-            if got.complete:
-                return got.files
-        except ArgodiffError:
-            pass
-    base = git.merge_base(repo.root, req.base_sha, req.head_sha)
-    return git.changed_files(repo.root, base, req.head_sha)
-
-
 def _diff(
-    req: Request, params: dict[str, Any], conn: Connection, repo: LocalRepo, redactor: Redactor
+    env: Environment, req: Request, params: dict[str, Any], conn: Connection, repo: LocalRepo
 ) -> RunResult:
-    mode = params["mode"]
-    notices: list[str] = []
-    why = _why_not_live(conn, req) if mode != Mode.OFFLINE else ""
-    if why:
-        if params["fallback"] != "offline":
-            raise ConfigError(f"{why}; or use --mode offline")
-        notices.append(FALLBACK(why=why))
-        mode = Mode.OFFLINE
+    mode = Mode(params["mode"])
+    options = {
+        "concurrency": conn.concurrency,
+        "timeout": params["timeout"],
+        "progress": progress_printer(env, stream=env.stdout),
+    }
+    with plan.pull_request(repo, req, mode) as pr:
 
-    def progress(result: AppResult, done: int, total: int) -> None:
-        click.echo(
-            visible(redactor.scrub(f"[{done}/{total}] {result.name}: {result.status.value}"))
+        def offline(notice: str) -> RunResult:
+            fallback = dataclasses.replace(pr, mode=Mode.OFFLINE, notices=[notice, *pr.notices])
+            return execute(fallback, conn=None, **options)
+
+        if mode is Mode.OFFLINE:
+            return execute(pr, conn=None, **options)
+        return live_or_offline(
+            lambda: execute(pr, conn=conn, notify=notifier(env, stream=env.stdout), **options),
+            offline if params["fallback"] == "offline" else None,
+            why_not=why_not_live(conn, fork=req.is_fork),
+            hint="or use --mode offline",
         )
-
-    def notify(message: str) -> None:
-        click.echo(visible(redactor.scrub(f"argodiff: {message}")))
-
-    with base_checkout(repo, req.base_sha) as base_dir:
-        sel = select_apps(repo, base_dir, req.changed, req.apps)
-        sel.notices = notices + sel.notices
-
-        def attempt(how: str) -> RunResult:
-            return diff_selection(
-                sel,
-                mode=how,
-                repo=repo,
-                base_dir=base_dir,
-                head_sha=req.head_sha,
-                base_sha=req.base_sha,
-                conn=None if how == Mode.OFFLINE else conn,
-                timeout=params["timeout"],
-                notify=notify,
-                progress=progress,
-            )
-
-        try:
-            return attempt(mode)
-        except ArgodiffError as exc:
-            if not (is_unreachable(exc) and params["fallback"] == "offline"):
-                raise
-            sel.notices.insert(0, FALLBACK(why=messages.UNREACHABLE(error=exc)))
-            return attempt(Mode.OFFLINE)
-
-
-def _why_not_live(conn: Connection, req: Request) -> str:
-    """Why Argo CD cannot be asked, naming the inputs (GitHub does not enforce `required`)."""
-    if req.is_fork and not (conn.servers and conn.auth_token):
-        return messages.FORK()
-    if not conn.servers:
-        return messages.NO_SERVER_INPUT()
-    if not conn.auth_token:
-        return messages.NO_TOKEN()
-    if bool(conn.cf_access_client_id) != bool(conn.cf_access_client_secret):
-        raise ConfigError(
-            "cf-access-client-id and cf-access-client-secret go together, and one of them is "
-            "empty: set both (ARGOCD_API_TOKEN_ID, ARGOCD_API_TOKEN_SECRET) or neither"
-        )
-    return ""
-
-
-def _instance(conn: Connection) -> str:
-    """The comment marker's id: the Argo CD host (the last server: the public tunnel name)."""
-    return (urlparse(conn.servers[-1]).hostname or "argocd") if conn.servers else "argocd"

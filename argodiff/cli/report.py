@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import click
 
 from argodiff import results
+from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.output import FORMATS, emit, format_run, in_actions, use_color
+from argodiff.cli.output import FORMATS, emit, format_run, use_color
 from argodiff.errors import ConfigError
+from argodiff.exitcodes import exit_status
 from argodiff.github.api import github_client
-from argodiff.github.env import from_environ
 from argodiff.github.runner import Actions
-from argodiff.publish.deliver import CommentTarget, post_comment, write_summary
-from argodiff.redact import Redactor
+from argodiff.publish.deliver import CommentTarget, comment_instance, post_comment, write_summary
 
 
 @click.command("report")
@@ -62,22 +59,18 @@ from argodiff.redact import Redactor
 )
 @click.option("--head-sha", default="", help="Post only while the PR head is still this commit.")
 @handle_errors
-def report_command(**params: Any) -> int:
+def report_command(env: Environment, **params: Any) -> int:
     """Merge results files (from `argodiff app -o json` or `argodiff pr`) and print the report;
     with --post, comment on the PR as `argodiff pr` would (for a privileged workflow_run job
     reporting an unprivileged job's results, or sharded jobs merging into one comment)."""
     run = results.merge([results.load(f) for f in params["files"]])
-    ctx = from_environ(os.environ)
-    redactor = Redactor([ctx.token])
+    ctx = env.actions
     if not params["post"]:
-        color = use_color(params["color"], sys.stdout)
+        color = use_color(params["color"], env.stdout, env)
         emit(
-            format_run(run, params["fmt"], color=color, lang=params["lang"]),
-            redactor,
-            fmt=params["fmt"],
-            actions=in_actions(os.environ),
+            format_run(run, params["fmt"], color=color, lang=params["lang"]), env, fmt=params["fmt"]
         )
-        return int(results.exit_status(run))
+        return int(exit_status(run))
     repository = params["repository"] or ctx.repository
     number = params["pr_number"] or _event_pr(ctx.event)
     if not (ctx.token and repository and number):
@@ -89,7 +82,7 @@ def report_command(**params: Any) -> int:
         gh=github_client(ctx.token, api_url=ctx.api_url),
         repository=repository,
         number=number,
-        instance=params["instance"] or urlparse(run.server).hostname or "argocd",
+        instance=comment_instance(params["instance"], [run.server] if run.server else []),
         max_chars=params["max_comment_chars"],
         max_parts=params["max_comments"],
         lang=params["lang"],
@@ -99,20 +92,20 @@ def report_command(**params: Any) -> int:
         repo_url=f"{ctx.server_url}/{repository}",
         max_diff_lines=params["max_diff_lines"],
     )
-    note = post_comment(run, target, redactor)
-    click.echo(note)
-    actions = Actions(sys.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
+    note = post_comment(run, target, env.redactor)
+    env.stdout.write(note + "\n")
+    actions = Actions(env.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
     write_summary(
         run,
         actions,
-        redactor,
+        env.redactor,
         lang=params["lang"],
         head_sha=params["head_sha"],
         run_url=ctx.run_url,
         repo_url=f"{ctx.server_url}/{repository}",
         note=note,
     )
-    return int(results.exit_status(run))
+    return int(exit_status(run))
 
 
 def _event_pr(event: dict[str, Any]) -> int | None:

@@ -30,10 +30,6 @@ class ActionsContext:
     inputs: Mapping[str, str] = field(default_factory=dict)
     """Action inputs by declared name (hyphens kept: `INPUT_ARGOCD-SERVER` is `argocd-server`)."""
 
-    @property
-    def in_actions(self) -> bool:
-        return bool(self.event_name)
-
     def input(self, name: str, default: str = "") -> str:
         value = self.inputs.get(name, "").strip()
         return value or default

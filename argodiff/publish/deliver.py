@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from github import Github
 
@@ -47,6 +48,15 @@ class CommentTarget:
     artifact_url: str = ""
     """Where the results JSON is kept (the run's artifacts)."""
     max_diff_lines: int = MAX_DIFF_LINES
+
+
+def comment_instance(explicit: str, servers: Sequence[str]) -> str:
+    """The id in the sticky comment's marker, which keeps one cluster's comment apart from
+    another's: `--instance`, else the host of the last server (the public tunnel name: the same
+    whichever server answered), else `argocd`."""
+    if explicit:
+        return explicit
+    return (urlparse(servers[-1]).hostname or "argocd") if servers else "argocd"
 
 
 def log_apps(run: RunResult, actions: Actions, redactor: Redactor, *, lang: str = "en") -> None:

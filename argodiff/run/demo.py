@@ -14,12 +14,11 @@ from pathlib import Path
 
 from argodiff import messages, yamlio
 from argodiff.errors import ArgodiffError
-from argodiff.model import Manifest, RenderedBy, RunResult
+from argodiff.model import Manifest
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo
-from argodiff.run.diff import compare_trees
-from argodiff.run.jobs import Progress
-from argodiff.run.sides import comparing, revision_side
+from argodiff.run.plan import Plan, trees
+from argodiff.run.sides import revision_side
 
 Edit = Callable[[Path], None]
 
@@ -86,38 +85,15 @@ EDITS: list[tuple[str, Edit]] = [
 
 
 @contextmanager
-def _pull_request(repo: LocalRepo) -> Iterator[tuple[Path, Path, list[str]]]:
-    """HEAD, and a copy of HEAD with the demo's edits; yields both and the files changed."""
+def demo_plan(repo: LocalRepo) -> Iterator[Plan]:
+    """HEAD against a copy of HEAD with the demo's edits, offline: the apps the edits affect
+    are rendered, the others reported as skipped."""
+    head = git.rev_parse(repo.root, "HEAD")
     with git.worktree(repo.root, "HEAD") as base_dir, git.worktree(repo.root, "HEAD") as head_dir:
         for name, edit in EDITS:
             edit(head_dir / name)
-        yield base_dir, head_dir, [name for name, _ in EDITS]
-
-
-def run_demo(
-    repo: LocalRepo, *, concurrency: int = 4, progress: Progress | None = None
-) -> RunResult:
-    head = git.rev_parse(repo.root, "HEAD")
-    run = RunResult(
-        mode="offline",
-        base=head,
-        revision="demo PR",
-        notices=[messages.DEMO()],
-    )
-    with _pull_request(repo) as (base_dir, head_dir, changed):
-        return compare_trees(
-            run,
-            repo,
-            base_dir,
-            head_dir,
-            [],
-            changed=changed,
-            compared=comparing(
-                "offline",
-                revision_side(head, "HEAD"),
-                revision_side("demo PR"),
-                RenderedBy.ARGODIFF,
-            ),
-            concurrency=concurrency,
-            progress=progress,
-        )
+        plan = trees(repo, base_dir, head_dir, [], changed=[name for name, _ in EDITS])
+        plan.base, plan.revision = head, "demo PR"
+        plan.base_side, plan.head_side = revision_side(head, "HEAD"), revision_side("demo PR")
+        plan.notices.insert(0, messages.DEMO())
+        yield plan

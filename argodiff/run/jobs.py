@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from argodiff import command, messages
-from argodiff.errors import AppError, ArgodiffError
+from argodiff.errors import ArgodiffError
 from argodiff.model import AppResult, AppStatus
 
 AppTask = Callable[[], AppResult]
@@ -32,10 +32,10 @@ def _guarded(job: Job) -> AppResult:
     """One app's outcome; any failure becomes that app's error and never stops the others."""
     try:
         return job.run()
-    except AppError as exc:
-        return failed(job.name, exc.detail() if exc.app in ("", job.name) else str(exc))
     except ArgodiffError as exc:
-        return failed(job.name, str(exc))
+        # An app's own failure, or the run's met while asking for this app (a rejected token,
+        # a server gone): either way it costs this app, and the others go on.
+        return failed(job.name, exc.detail() if exc.app in ("", job.name) else str(exc))
     except Exception as exc:  # a bug must cost one app, not the run (and never show a traceback)
         return failed(job.name, f"internal error ({type(exc).__name__}): {exc}")
 

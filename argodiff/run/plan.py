@@ -1,180 +1,225 @@
-"""`argodiff pr`: which apps a pull request (or a manual dispatch) touches, and their diffs."""
+"""What a run will compare: which apps, in which mode, between which revisions.
+
+Each command only plans (`argodiff app` names apps or takes two revisions, `argodiff pr` takes
+what a pull request affects, `argodiff demo` a built-in change); `run.diff.execute` runs any plan.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from argodiff import messages
-from argodiff.argocd import ArgoClient
-from argodiff.argocd.errors import AppNotFound
-from argodiff.discover.affected import AffectedApp, affected_apps
-from argodiff.discover.applications import discover_applications
-from argodiff.errors import AppError
-from argodiff.model import (
-    Application,
-    AppResult,
-    ArgoSettings,
-    Lifecycle,
-    Manifest,
-    RenderedBy,
-    RunResult,
-    Side,
-    SideKind,
-)
-from argodiff.render import Renderer
-from argodiff.render.pair import render_pair
-from argodiff.repo.checkout import LocalRepo
-from argodiff.run.diff import discovery_notices, manifests_at
-from argodiff.run.jobs import Job, Notify, Progress, run_jobs
-from argodiff.run.sides import LIVE, NOTHING, Sides, comparing, result_of, revision_side
-from argodiff.settings import Connection
+from argodiff.discover.affected import ADDED, DELETED, affected_apps
+from argodiff.discover.applications import Discovery, discover_applications
+from argodiff.errors import ConfigError
+from argodiff.github.event import Request
+from argodiff.model import Application, Lifecycle, Side, SideKind
+from argodiff.repo import git
+from argodiff.repo.checkout import LocalRepo, base_checkout, checkout
+from argodiff.run.sides import NOTHING, revision_side
+from argodiff.settings import Mode
+
+WORKING_TREE = "working tree"
+WORKTREE = Side(SideKind.WORKTREE)
 
 
-class Mode:
-    REVISION = "revision"  # Argo CD renders the PR head SHA (the default)
-    LOCAL = "local"  # argodiff renders the checkout; live from Argo CD
-    OFFLINE = "offline"  # base vs head, both rendered locally; no Argo CD
+@dataclass(frozen=True)
+class PlannedApp:
+    """One app of the plan, with what the repository says about it."""
 
-    ALL = (REVISION, LOCAL, OFFLINE)
+    name: str
+    head: Application | None = None
+    """Its definition at the head (the checkout, or the head revision); None: removed by the
+    change, or not read from the repository (a live run of named apps)."""
+    base: Application | None = None
+    """Its definition at the base revision (offline); None: new in the change."""
+    lifecycle: Lifecycle = Lifecycle.EXISTING
+    """New in the change, deleted by it, or an app that exists on both sides."""
+    skip: bool = False
+    """Not affected by the change: reported, not rendered."""
+
+    @property
+    def definition(self) -> Application:
+        return self.head or self.base or Application(name=self.name)
+
+    @property
+    def project(self) -> str:
+        """Its project, when the repository says ("": Argo CD looks it up)."""
+        known = self.head or self.base
+        return known.project if known else ""
 
 
 @dataclass
-class Selection:
-    """The apps a run covers and why."""
-
-    apps: list[AffectedApp] = field(default_factory=list)
+class Plan:
+    mode: Mode
+    apps: list[PlannedApp]
+    repo: LocalRepo | None = None
+    head_dir: Path | None = None
+    """Where head definitions render from (the working tree or a clean checkout)."""
+    base_dir: Path | None = None
+    """Where base definitions render from (offline); None: the base is not in the clone."""
+    revision: str = ""
+    """The head as the results name it: a revision Argo CD renders, a SHA, `working tree`."""
+    base: str = ""
+    base_side: Side = NOTHING
+    """What the base is, when argodiff renders it (offline)."""
+    head_side: Side = WORKTREE
+    """What the head is, when argodiff renders it (offline, or an app Argo CD does not know)."""
     notices: list[str] = field(default_factory=list)
-    base_apps: dict[str, Application] = field(default_factory=dict)
-    """The base revision's definition of each app, by name."""
 
 
-def select_apps(
-    repo: LocalRepo,
-    base_dir: Path | None,
-    changed: Sequence[str] | None,
-    wanted: Sequence[str] | None,
-) -> Selection:
-    """`wanted` names (workflow_dispatch) or the apps the changed files affect (pull request)."""
-    sel = Selection()
-    head = discover_applications(repo.root, repo.apps_dir)
-    sel.notices += discovery_notices(head)
-    if base_dir is not None:
-        base_apps = discover_applications(base_dir, repo.apps_dir).apps
-    else:
-        base_apps = head.apps
-        sel.notices.append(messages.BASE_MISSING())
-    sel.base_apps = {a.name: a for a in base_apps}
-    if wanted is not None:
-        by_name = {a.name: a for a in head.apps} | {
-            a.name: a for a in base_apps if a.name not in {h.name for h in head.apps}
-        }
-        names = sorted(by_name) if wanted == ["all"] else list(wanted)
-        for name in names:
-            app = by_name.get(name) or Application(name=name)
-            sel.apps.append(AffectedApp(app=app, state="changed", reasons=["requested"]))
-        return sel
-    sel.apps = affected_apps(
-        base_apps, head.apps, list(changed or []), repo.root, repo.identity, base_root=base_dir
+def discovery_notices(found: Discovery) -> list[str]:
+    return [messages.UNREADABLE(what=err) for err in found.errors]
+
+
+def _by_name(apps: Sequence[Application]) -> dict[str, Application]:
+    return {a.name: a for a in apps}
+
+
+_LIFECYCLE = {ADDED: Lifecycle.NEW, DELETED: Lifecycle.DELETED}
+"""An affected app's state as a lifecycle."""
+
+
+def _planned(
+    name: str, base: Application | None, head: Application | None, *, skip: bool = False
+) -> PlannedApp:
+    lifecycle = (
+        Lifecycle.NEW
+        if base is None and head
+        else Lifecycle.DELETED
+        if head is None and base
+        else Lifecycle.EXISTING
     )
-    return sel
+    return PlannedApp(name, head=head, base=base, lifecycle=lifecycle, skip=skip)
 
 
-def diff_selection(
-    sel: Selection,
+def named_apps(names: Sequence[str], mode: Mode, repo: LocalRepo | None, revision: str) -> Plan:
+    """`argodiff app NAME...` against Argo CD: the live side from the cluster, the target side
+    from Argo CD (a revision, or its current target) or from the working tree."""
+    if mode is not Mode.LOCAL:
+        return Plan(mode, [PlannedApp(n) for n in names], repo=repo, revision=revision)
+    if repo is None:
+        raise ConfigError("--local needs a git checkout of the GitOps repository (see --repo)")
+    found = discover_applications(repo.root, repo.apps_dir)
+    local = _by_name(found.apps)
+    return Plan(
+        mode,
+        [PlannedApp(n, head=local.get(n)) for n in names],
+        repo=repo,
+        head_dir=repo.root,
+        revision=WORKING_TREE,
+        notices=discovery_notices(found),
+    )
+
+
+def ref_side(root: Path, ref: str) -> Side:
+    """The commit `ref` names, with the name kept when it is not the SHA itself (`main`)."""
+    sha = git.rev_parse(root, ref)
+    return revision_side(sha, "" if sha.startswith(ref) else ref)
+
+
+@contextlib.contextmanager
+def two_revisions(
+    repo: LocalRepo,
+    names: Sequence[str],
     *,
-    mode: str,
+    base: str,
+    head: str | None = None,
+    all_apps: bool = False,
+    notices: Sequence[str] = (),
+) -> Iterator[Plan]:
+    """`argodiff app --base REF [--head REF2]`: REF vs the working tree (or REF2), both from
+    clean checkouts. `--all` without names renders only the apps the change affects."""
+    base_sha = git.rev_parse(repo.root, base)
+    with checkout(repo, base_sha) as base_dir, checkout(repo, head) as head_dir:
+        changed = (
+            git.changed_files(repo.root, base_sha, head, from_merge_base=False)
+            if all_apps and not names
+            else None
+        )
+        plan = trees(repo, base_dir, head_dir, names, changed=changed)
+        plan.base, plan.revision = base_sha, head or WORKING_TREE
+        plan.base_side = ref_side(repo.root, base)
+        plan.head_side = WORKTREE if head is None else ref_side(repo.root, head)
+        plan.notices = [*notices, *plan.notices]
+        yield plan
+
+
+def trees(
     repo: LocalRepo,
-    base_dir: Path | None,
-    head_sha: str,
-    base_sha: str,
-    conn: Connection | None,
-    timeout: float | None,
-    notify: Notify | None = None,
-    progress: Progress | None = None,
-    client: ArgoClient | None = None,
-) -> RunResult:
-    """Diff every selected app; a failing app is reported and the others go on."""
-    run = RunResult(mode=mode, revision=head_sha, base=base_sha, notices=list(sel.notices))
-    settings = ArgoSettings()
-    if mode != Mode.OFFLINE:
-        assert conn is not None
-        client = client or ArgoClient(conn, on_event=notify)
-        run.server = client.connect()
-        settings = client.settings()
-    cleanup = contextlib.ExitStack()
-    head_renderer = cleanup.enter_context(Renderer(repo.root, identity=repo.identity))
-    base_renderer = (
-        cleanup.enter_context(Renderer(base_dir, identity=repo.identity)) if base_dir else None
+    base_dir: Path,
+    head_dir: Path,
+    names: Sequence[str],
+    *,
+    changed: Sequence[str] | None,
+) -> Plan:
+    """Two checkouts compared offline, app by app: the named apps, or all of them; with
+    `changed` files, the apps they do not affect are skipped."""
+    base_found = discover_applications(base_dir, repo.apps_dir)
+    head_found = discover_applications(head_dir, repo.apps_dir)
+    base_apps, head_apps = _by_name(base_found.apps), _by_name(head_found.apps)
+    affected: set[str] | None = None
+    if changed is not None:
+        found = affected_apps(
+            base_found.apps, head_found.apps, changed, head_dir, repo.identity, base_root=base_dir
+        )
+        affected = {a.app.name for a in found}
+    apps = []
+    for name in list(names) or sorted(set(base_apps) | set(head_apps)):
+        skip = affected is not None and name not in affected
+        apps.append(_planned(name, base_apps.get(name), head_apps.get(name), skip=skip))
+    return Plan(
+        Mode.OFFLINE,
+        apps,
+        repo=repo,
+        head_dir=head_dir,
+        base_dir=base_dir,
+        notices=discovery_notices(head_found),
     )
 
-    def offline_job(item: AffectedApp) -> AppResult:
-        if base_renderer is None:
-            raise AppError(messages.NEEDS_BASE(), app=item.app.name)
-        pair = render_pair(
-            base_renderer,
-            head_renderer,
-            None if item.state == "added" else sel.base_apps.get(item.app.name, item.app),
-            None if item.state == "deleted" else item.app,
-        )
-        lifecycle = _lifecycle(item)
-        compared = comparing(
+
+@contextlib.contextmanager
+def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
+    """`argodiff pr`: the apps named by a workflow_dispatch (`all` for every app), or the apps
+    the pull request's changed files affect; the PR base checked out beside the head."""
+    with base_checkout(repo, req.base_sha) as base_dir:
+        plan = Plan(
             mode,
-            NOTHING if lifecycle is Lifecycle.NEW else revision_side(base_sha),
-            NOTHING if lifecycle is Lifecycle.DELETED else revision_side(head_sha),
-            RenderedBy.ARGODIFF,
+            [],
+            repo=repo,
+            head_dir=repo.root,
+            base_dir=base_dir,
+            revision=req.head_sha,
+            base=req.base_sha,
+            base_side=revision_side(req.base_sha),
+            head_side=revision_side(req.head_sha),
         )
-        sides = Sides(item.app, pair.live, pair.targets, compared, True, lifecycle)
-        return result_of(sides, settings, warnings=pair.warnings)
-
-    def live_job(item: AffectedApp) -> AppResult:
-        assert client is not None
-        try:
-            app = client.get_application(item.app.name, project=item.app.project)
-        except AppNotFound:
-            if item.state == "deleted":
-                nothing = comparing(mode, NOTHING, NOTHING, RenderedBy.ARGODIFF)
-                return result_of(
-                    Sides(item.app, [], [], nothing, lifecycle=Lifecycle.DELETED), settings
-                )
-            # A new app Argo CD does not know yet: show its local render as all-added.
-            added = head_renderer.render(item.app)
-            new = comparing(mode, NOTHING, revision_side(head_sha), RenderedBy.ARGODIFF)
-            return result_of(Sides(item.app, [], added, new, lifecycle=Lifecycle.NEW), settings)
-        live = [r.live for r in client.managed_resources(app) if r.live is not None]
-        if item.state == "deleted":
-            targets: list[Manifest] = []
-            after, by = NOTHING, RenderedBy.ARGODIFF
-        elif mode == Mode.LOCAL:
-            targets = head_renderer.render(item.app)
-            after, by = Side(SideKind.WORKTREE), RenderedBy.ARGODIFF
+        head = discover_applications(repo.root, repo.apps_dir)
+        plan.notices += discovery_notices(head)
+        if base_dir is not None:
+            base_apps = discover_applications(base_dir, repo.apps_dir).apps
         else:
-            targets = manifests_at(client, app, head_sha, repo)
-            after, by = revision_side(head_sha), RenderedBy.ARGOCD
-        return result_of(
-            Sides(app, live, targets, comparing(mode, LIVE, after, by), lifecycle=_lifecycle(item)),
-            settings,
-            url=client.app_url(app),
-        )
-
-    job = offline_job if mode == Mode.OFFLINE else live_job
-    workers = conn.concurrency if conn else 4
-    with cleanup:
-        run.apps = run_jobs(
-            [Job(i.app.name, functools.partial(job, i)) for i in sel.apps],
-            concurrency=workers,
-            timeout=timeout,
-            on_done=progress,
-        )
-    return run
-
-
-def _lifecycle(item: AffectedApp) -> Lifecycle:
-    if item.state == "added":
-        return Lifecycle.NEW
-    if item.state == "deleted":
-        return Lifecycle.DELETED
-    return Lifecycle.EXISTING
+            base_apps = head.apps
+            plan.notices.append(messages.BASE_MISSING())
+        at_base, at_head = _by_name(base_apps), _by_name(head.apps)
+        if req.apps is not None:
+            names = sorted(at_base | at_head) if req.apps == ["all"] else req.apps
+            plan.apps = [_planned(n, at_base.get(n), at_head.get(n)) for n in names]
+        else:
+            changed = req.changed or []
+            for item in affected_apps(
+                base_apps, head.apps, changed, repo.root, repo.identity, base_root=base_dir
+            ):
+                name = item.app.name
+                plan.apps.append(
+                    PlannedApp(
+                        name,
+                        head=None if item.state == DELETED else item.app,
+                        base=None if item.state == ADDED else at_base.get(name, item.app),
+                        lifecycle=_LIFECYCLE.get(item.state, Lifecycle.EXISTING),
+                    )
+                )
+        yield plan

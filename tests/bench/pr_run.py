@@ -2,7 +2,7 @@
 
 The simulated Argo CD runs in its own process (as the real one does), adding `latency` to every
 request and `render_delay` to every manifests request. argodiff runs in this process through
-`argodiff.run.diff.run_live`, exactly as the CLI's `app --revision` does.
+`argodiff.run.diff.execute`, exactly as the CLI's `app --revision` does.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from argodiff.model import AppStatus, RunResult
-from argodiff.run.diff import Target, run_live
-from argodiff.settings import Connection
+from argodiff.run.diff import execute
+from argodiff.run.plan import named_apps
+from argodiff.settings import Connection, Mode
 from tests.bench.figures import Figure, Outcome
 from tests.bench.gitops import BenchRepo, build
 from tests.bench.timing import median_time, timed
@@ -95,13 +96,19 @@ def requests_per_app(bench: BenchRepo) -> dict[str, Any]:
     app = bench.changed[0]
     with Simulator(bench.repo.path, synced=bench.synced) as sim:
         conn = Connection(servers=(sim.url,), auth_token=sim.token, concurrency=1)
-        checked(run_live([app], conn, target=Target.REVISION, revision=bench.pr), [app], bench)
+        checked(live_run([app], conn, bench.pr), [app], bench)
         per_app = {route: len(sim.log.all(route, app)) for route in sim.log.per_route()}
         per_run = sim.log.per_route()
     return {
         "per_app": {k: v for k, v in per_app.items() if v},
         "per_run": {k: v - per_app.get(k, 0) for k, v in per_run.items() if v > per_app.get(k, 0)},
     }
+
+
+def live_run(names: Sequence[str], conn: Connection, revision: str) -> RunResult:
+    """`argodiff app NAMES --revision REV`, in-process."""
+    plan = named_apps(names, Mode.REVISION, None, revision)
+    return execute(plan, conn=conn, concurrency=conn.concurrency)
 
 
 def checked(run: RunResult, names: Sequence[str], bench: BenchRepo) -> RunResult:
@@ -137,7 +144,7 @@ def measure(sizes: Sizes, workdir: Path) -> Outcome:
 
         def run(names: Sequence[str], concurrency: int) -> RunResult:
             conn = Connection(servers=(sim.url,), auth_token=DEFAULT_TOKEN, concurrency=concurrency)
-            result = run_live(names, conn, target=Target.REVISION, revision=bench.pr)
+            result = live_run(names, conn, bench.pr)
             return checked(result, names, bench)
 
         def sample(apps: int, concurrency: int) -> Sample:

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from argodiff.github.event import Request
 from argodiff.model import AppStatus, Change, Lifecycle, RenderedBy, RunResult, SideKind
 from argodiff.repo import git
-from argodiff.repo.checkout import LocalRepo, base_checkout
+from argodiff.repo.checkout import LocalRepo
 from argodiff.repo.identity import RepoIdentity
-from argodiff.run.plan import Mode, diff_selection, select_apps
-from argodiff.settings import Connection
+from argodiff.run import plan
+from argodiff.run.diff import execute
+from argodiff.settings import Connection, Mode
 from tests.fixture_repo import CONFIGMAP, GitRepo, application, base_files, kustomization
 from tests.simulator import Simulator
 
@@ -30,20 +32,14 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
     base = repo.commit(base_files(), "three apps")
     head = repo.commit({**NEW_APP, **dict.fromkeys(GONE)}, "add cache, remove infra")
     local = LocalRepo(repo.path, identity=RepoIdentity(urls=()))
-    with Simulator(repo.path, synced=base) as sim, base_checkout(local, base) as base_dir:
-        changed = git.changed_files(repo.path, base, head)
-        selection = select_apps(local, base_dir, changed, None)
+    changed = git.changed_files(repo.path, base, head)
+    req = Request(head_sha=head, base_sha=base, changed=changed)
+    with (
+        Simulator(repo.path, synced=base) as sim,
+        plan.pull_request(local, req, Mode.REVISION) as pr,
+    ):
         conn = Connection(servers=(sim.url,), auth_token=sim.token, retry_backoff=0)
-        yield diff_selection(
-            selection,
-            mode=Mode.REVISION,
-            repo=local,
-            base_dir=base_dir,
-            head_sha=head,
-            base_sha=base,
-            conn=conn,
-            timeout=None,
-        )
+        yield execute(pr, conn=conn, concurrency=conn.concurrency)
 
 
 def test_only_the_apps_that_come_and_go(run: RunResult) -> None:

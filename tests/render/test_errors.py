@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from argodiff import command
 from argodiff.errors import AppError
 from argodiff.render import Renderer
 from argodiff.repo.identity import RepoIdentity
@@ -64,7 +66,8 @@ def test_kustomize_options_on_a_directory_without_kustomization(
 
 def test_missing_binary(repo: Path, renderer: Renderer, monkeypatch: pytest.MonkeyPatch) -> None:
     write(repo, "argoproj/k/kustomization.yaml", "resources: []\n")
-    monkeypatch.setenv("PATH", str(repo))  # a PATH with no kubectl, kustomize or helm
+    # A PATH with no kubectl, kustomize or helm.
+    monkeypatch.setattr(command, "_environment", {**os.environ, "PATH": str(repo)})
     message = _error(renderer, "k", {"path": "argoproj/k"})
     assert message == "app k, argoproj/k: kubectl: not installed (not found on PATH)"
 
