@@ -8,7 +8,8 @@ import pytest
 import responses
 
 from argodiff.application import application_from_manifest
-from argodiff.argocd import ArgoError, UnexpectedAnswer
+from argodiff.argocd import UnexpectedAnswer
+from argodiff.errors import AppError
 from argodiff.model import Application, LiveResource, ResourceKey
 from tests.argocd.conftest import SERVER, application, connected, query, state
 
@@ -187,7 +188,7 @@ def test_manifests_multi_source_repeats_revisions_and_positions(
 
 def test_manifests_source_position_out_of_range(mock: responses.RequestsMock) -> None:
     client = connected(mock)
-    with pytest.raises(ArgoError) as err:
+    with pytest.raises(AppError) as err:
         client.manifests(multi_source_app(), source_revisions={4: "pr"})
     assert str(err.value) == "app prometheus: source position 4 is out of range (1..3)"
 
