@@ -432,3 +432,16 @@ def test_action_metadata_on_main_builds_and_the_docs_say_when() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/releasing.md" in readme
     assert json.loads((ROOT / "docker" / "tool-versions.json").read_text())
+
+
+def test_release_notes_step_is_the_changelog_section_and_the_image(
+    released: Released, tmp_path: Path
+) -> None:
+    env = {"VERSION": VERSION, "IMAGE": IMAGE, "DIGEST": DIGEST, "RUNNER_TEMP": str(tmp_path),
+           "REPOSITORY": "boxp/lolice"}  # fmt: skip
+    run_step("github-release", "Release notes from CHANGELOG.md", released.work, env)
+    notes = (tmp_path / "notes.md").read_text()
+    section = release.notes((released.work / "CHANGELOG.md").read_text(), VERSION)
+    assert notes.startswith(section)
+    assert f"`{IMAGE}@{DIGEST}` (tags `v1.2.3`, `v1.2`, `v1`;" in notes
+    assert f"gh attestation verify oci://{IMAGE}@{DIGEST} --repo boxp/lolice" in notes
