@@ -197,6 +197,17 @@ class Comparison:
     before: Side
     after: Side
     rendered_by: RenderedBy
+class DiffMode(StrEnum):
+    """How an app's predicted live state was worked out, as Argo CD would for it."""
+
+    SERVER_SIDE = "server-side"
+    """Argo CD's ServerSideDiff: a dry-run server-side apply on the cluster."""
+    STRUCTURED_MERGE = "structured-merge"
+    """argodiff's structured merge (ServerSideApply apps), from managedFields."""
+    THREE_WAY = "three-way"
+    """argodiff's client-side three-way merge (kubectl apply apps)."""
+    OFFLINE = "offline"
+    """Two local renders compared; no live state."""
 
 
 class AppStatus(StrEnum):
@@ -228,6 +239,8 @@ class AppResult:
     file: str = ""
     warnings: list[str] = field(default_factory=list)
     lifecycle: Lifecycle = Lifecycle.EXISTING
+    diff_mode: str = ""
+    """A DiffMode value; empty when nothing was diffed (errors, skipped apps)."""
 
     def count(self, change: Change) -> int:
         return sum(1 for r in self.resources if r.change is change)

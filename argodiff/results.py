@@ -51,6 +51,7 @@ def _app_to_dict(app: AppResult) -> dict[str, Any]:
         "compared": compared_text(app, EN, short_sha),
         **({"comparison": _comparison_to_dict(app.comparison)} if app.comparison else {}),
         "lifecycle": app.lifecycle.value,
+        "diffMode": app.diff_mode,
         "file": app.file,
         "warnings": list(app.warnings),
         "counts": {c.value: app.count(c) for c in Change},
@@ -141,6 +142,7 @@ def _app_from_dict(d: dict[str, Any]) -> AppResult:
         compared=str(d.get("compared") or ""),
         comparison=_comparison_from_dict(d.get("comparison")),
         lifecycle=_lifecycle(d.get("lifecycle")),
+        diff_mode=str(d.get("diffMode") or ""),
         file=str(d.get("file") or ""),
         warnings=[str(w) for w in d.get("warnings") or []],
         resources=[

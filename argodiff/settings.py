@@ -46,6 +46,8 @@ class Connection:
     retry_backoff: float = 0.5
     """urllib3 Retry backoff factor, in seconds (0 in tests, so retries do not sleep)."""
     concurrency: int = DEFAULT_CONCURRENCY["app"]
+    server_side_diff: str = "auto"
+    """`auto` (each app's compare options), `always` or `never`: Argo CD's ServerSideDiff."""
 
     def secrets(self) -> list[str]:
         """Values that must never reach any output."""

@@ -17,8 +17,11 @@ from argodiff.argocd.errors import (
     UnexpectedAnswer,
     Unreachable,
 )
+from argodiff.argocd.grpcweb import Call, invoke
 from argodiff.argocd.http import Params, Transport, host_port, public_url
+from argodiff.argocd.protobuf import ServerSideDiffQuery
 from argodiff.argocd.resources import parse_managed_resources, parse_manifests
+from argodiff.argocd.serverside import METHOD, Aligned, Predicted, server_side_diff
 from argodiff.argocd.settings import SETTINGS_PATH, parse_settings
 from argodiff.errors import AppError, ManifestError
 from argodiff.model import Application, ArgoSettings, LiveResource, Manifest
@@ -150,6 +153,18 @@ class ArgoClient:
             params += [("sourcePositions", str(p)) for p in positions]
         body = self._get(path, params, self._subject(app, manifests=True))
         return parse_manifests(body, path, app.name)
+
+    def server_side_diff(self, app: Application, items: Sequence[Aligned]) -> list[Predicted]:
+        """Argo CD's own diff of each live/target pair: a dry-run server-side apply on the
+        cluster (ApplicationService/ServerSideDiff over gRPC-web; Argo CD >= 3.2)."""
+        server = self._base()
+        call = Call(METHOD, self._subject(app))
+
+        def send(body: bytes) -> bytes:
+            return invoke(self._http, server, self._conn.auth_token, call, body)
+
+        query = ServerSideDiffQuery(app.name, self._namespace(app), app.project)
+        return server_side_diff(send, query, items)
 
     def app_url(self, app: Application) -> str:
         """The app's page in the Argo CD UI."""

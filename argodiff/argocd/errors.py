@@ -121,3 +121,36 @@ class NoServerAnswered(RunError, ArgoError):
             listed = "; ".join(f"{f.server}: {f.reason}" for f in failures)
             message = f"no Argo CD server answered ({listed})"
         super().__init__(message)
+
+
+class ServerSideDiffDenied(PermissionDenied):
+    """gRPC PermissionDenied from ServerSideDiff (RBAC `applications, get`, or a live resource
+    Argo CD does not count among the app's managed resources)."""
+
+    def __init__(self, name: str, project: str, detail: str) -> None:
+        ArgoError.__init__(
+            self,
+            f"permission denied for the server-side diff of application {name}: the account"
+            f" needs `applications, get` on {project or '*'}/{name} (role:readonly grants it);"
+            f" Argo CD said: {detail}",
+            app=name,
+        )
+
+
+class ServerSideDiffUnsupported(ArgoError):
+    """gRPC Unimplemented: the server predates ServerSideDiff (Argo CD v3.2)."""
+
+    def __init__(self, server: str, *, app: str = "") -> None:
+        super().__init__(
+            f"{server} does not offer ServerSideDiff (it needs Argo CD v3.2 or later):"
+            " run with --server-side-diff never to diff this app client-side",
+            app=app,
+        )
+
+
+class GrpcFailed(ArgoError):
+    """Any other non-OK gRPC status."""
+
+    def __init__(self, method: str, code: int, name: str, detail: str, *, app: str = "") -> None:
+        self.code = code
+        super().__init__(f"Argo CD {method} failed (gRPC {name}, code {code}): {detail}", app=app)

@@ -86,11 +86,39 @@ class Transport:
         self, server: str, path: str, params: Params = (), subject: Subject = NO_SUBJECT
     ) -> dict[str, Any]:
         """GET `server + path`; the JSON object of a 2xx answer, else an ArgoError."""
+        resp = self._send("GET", server, path, subject, params=list(params))
+        return read_json(resp, public_url(server), subject, self.scrub)
+
+    def post(
+        self,
+        server: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        subject: Subject = NO_SUBJECT,
+    ) -> requests.Response:
+        """POST `body` (gRPC-web) with the same headers, timeout and TLS as every GET, plus
+        `headers`; the answer as it came (POSTs are never retried)."""
+        return self._send("POST", server, path, subject, data=body, extra=headers)
+
+    def _send(
+        self,
+        method: str,
+        server: str,
+        path: str,
+        subject: Subject,
+        *,
+        params: list[tuple[str, str]] | None = None,
+        data: bytes | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> requests.Response:
         try:
-            resp = self._session.get(
+            return self._session.request(
+                method,
                 server + path,
-                params=list(params),
-                headers=self._headers,
+                params=params,
+                data=data,
+                headers={**self._headers, **(extra or {})},
                 timeout=self._timeout,
                 verify=self._verify,
                 allow_redirects=False,
@@ -108,7 +136,6 @@ class Transport:
             raise Unreachable(
                 public_url(server), self.scrub(failure_reason(exc, self._timeout)), app=subject.app
             ) from None
-        return read_json(resp, public_url(server), subject, self.scrub)
 
     def scrub(self, text: str) -> str:
         """`text` with every secret of the connection masked, plain or base64 (Basic auth)."""

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
+from argodiff.errors import ConfigError
 from argodiff.settings import DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT, Connection, parse_header
 from argodiff.settings import parse_servers as _parse_servers
 
@@ -80,6 +81,14 @@ connection_options = _stack(
         help="Backoff factor between retries, in seconds (0 in tests).",
     ),
     click.option(
+        "--server-side-diff",
+        type=click.Choice(["auto", "always", "never"]),
+        default=None,
+        help="Ask Argo CD for its server-side diff (a dry-run apply, Argo CD >= 3.2): `auto` "
+        "for apps whose compare-options annotation says ServerSideDiff=true, or always, or "
+        "never.  [default: auto]",
+    ),
+    click.option(
         "--concurrency",
         type=click.IntRange(min=1, max=64),
         default=None,
@@ -103,7 +112,15 @@ def connection_from(params: dict[str, Any], command: str) -> Connection:
         request_timeout=float(params.get("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
         concurrency=int(params.get("concurrency") or DEFAULT_CONCURRENCY[command]),
         retry_backoff=float(params.get("retry_backoff", 0.5)),
+        server_side_diff=_server_side_diff(params.get("server_side_diff")),
     )
+
+
+def _server_side_diff(value: Any) -> str:
+    text = str(value or "auto").strip().lower()
+    if text not in ("auto", "always", "never"):
+        raise ConfigError(f"server-side-diff: {value!r} is not one of auto, always, never")
+    return text
 
 
 local_options = _stack(

@@ -245,6 +245,7 @@ def _apply_inputs(params: dict[str, Any], ctx: ActionsContext) -> None:
         ("cf_access_client_id", "cf-access-client-id"),
         ("cf_access_client_secret", "cf-access-client-secret"),
         ("app_namespace", "app-namespace"),
+        ("server_side_diff", "server-side-diff"),
     ):
         if not params.get(option):
             params[option] = ctx.input(name)

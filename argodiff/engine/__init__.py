@@ -25,12 +25,13 @@ from argodiff.model import (
     Application,
     ArgoSettings,
     Change,
+    DiffMode,
     Manifest,
     ResourceDiff,
     ResourceKey,
 )
 
-__all__ = ["diff_app", "server_side_apply"]
+__all__ = ["diff_app", "diff_mode", "server_side_apply"]
 
 SERVER_SIDE_APPLY = "ServerSideApply=true"
 
@@ -39,6 +40,13 @@ def server_side_apply(app: Application) -> bool:
     """The app syncs with server-side apply, so Argo CD diffs it by structured merge
     (controller/state.go: `SyncOptions.HasOption("ServerSideApply=true")`)."""
     return any(option.strip() == SERVER_SIDE_APPLY for option in app.sync_options)
+
+
+def diff_mode(app: Application, *, renders: bool = False) -> DiffMode:
+    """The mode the engine itself uses for `app` (server-side diff is Argo CD's, not ours)."""
+    if renders:
+        return DiffMode.OFFLINE
+    return DiffMode.STRUCTURED_MERGE if server_side_apply(app) else DiffMode.THREE_WAY
 
 
 def _prepare(obj: Manifest, rules: list[Any], remarshal: bool = True) -> Manifest:
@@ -185,7 +193,7 @@ def diff_app(
     *,
     labels: tuple[str, str] = ("live", "predicted"),
     renders: bool = False,
-    structured_merge: bool | None = None,
+    mode: DiffMode | None = None,
     hidden_secrets: list[ResourceKey] | None = None,
 ) -> list[ResourceDiff]:
     """The resources of `app` that would change, live -> predicted, in Argo CD's order.
@@ -197,15 +205,17 @@ def diff_app(
     `targets` are the desired objects (Argo CD's manifests, or a local render: then tracking is
     stamped here as the repo-server would); `live` the live objects (Argo CD's
     normalizedLiveState, or a local render of the base revision). Neither list is modified.
-    With `structured_merge` (default: the app syncs with `ServerSideApply=true`), the predicted
-    object is what a server-side apply by argocd-controller gives (structured.py) instead of
-    the three-way merge; list types come from the built-in table or the app's CRDs.
+    `mode` (default: `diff_mode(app, renders)`) says how predicted objects come about:
+    structured merge (what a server-side apply by argocd-controller gives, structured.py),
+    the three-way merge, or, for `offline` and `server-side` (Argo CD's dry-run apply already
+    gave the predicted objects as `targets`), the targets as they are.
     Raises AppError (naming the app and its file) on objects that cannot be diffed.
     `hidden_secrets` receives the Secrets whose values Argo CD masked so that a value change
     cannot be seen (both sides hold a key, and either side is masked).
     """
-    if structured_merge is None:
-        structured_merge = not renders and server_side_apply(app)
+    mode = mode or diff_mode(app, renders=renders)
+    structured_merge = mode is DiffMode.STRUCTURED_MERGE
+    renders = mode in (DiffMode.OFFLINE, DiffMode.SERVER_SIDE)
     schemas = Schemas([*targets, *live]) if structured_merge else None
     hidden = hidden_secrets if hidden_secrets is not None else []
     out = []

@@ -292,3 +292,28 @@ def apply(config: Manifest, live: Manifest, root: Node, schema: Schema) -> Manif
             value=merged, config=config, last=last, others=others, node=root, schema=schema
         )
     return None if merged == live else merged
+
+
+def field_set(value: Any, node: Node, schema: Schema) -> dict[str, Any]:
+    """The fieldsV1 set of everything `value` sets (TypedValue.ToFieldSet), as managedFields
+    record an Apply: leaves, map-list items by key (with `.`), set items by value."""
+    out: dict[str, Any] = {}
+    if not isinstance(value, dict):
+        return out
+    for name, sub in value.items():
+        child = schema.field(node, name)
+        if isinstance(sub, dict) and sub and child.tag != "atomic":
+            out[f"f:{name}"] = field_set(sub, child, schema)
+        elif isinstance(sub, list) and child.tag in ("list", "set"):
+            keys = _keys(sub, child, schema)
+            if keys is None:
+                out[f"f:{name}"] = {}
+                continue
+            item_node = schema.item(child)
+            out[f"f:{name}"] = {
+                key: {".": {}, **field_set(item, item_node, schema)} if child.tag == "list" else {}
+                for key, item in zip(keys, sub, strict=True)
+            }
+        else:
+            out[f"f:{name}"] = {}
+    return out

@@ -72,7 +72,10 @@ def execute(
                     raise ValueError("a live run needs a connection to Argo CD")
                 client = ArgoClient(conn, on_event=notify)
             run.server = client.connect()
-            job = functools.partial(_live_job, plan, client, client.settings(), head)
+            policy = conn.server_side_diff if conn is not None else "auto"
+            job = functools.partial(
+                _live_job, plan, client, client.settings(), head, server_side_diff=policy
+            )
         run.apps = run_jobs(
             [Job(p.name, functools.partial(job, p)) for p in plan.apps],
             concurrency=concurrency,
@@ -96,6 +99,8 @@ def _live_job(
     settings: ArgoSettings,
     head: Renderer | None,
     item: PlannedApp,
+    *,
+    server_side_diff: str,
 ) -> AppResult:
     mode = plan.mode.value
     try:
@@ -135,6 +140,8 @@ def _live_job(
         Sides(app, live, targets, comparison, lifecycle=item.lifecycle),
         settings,
         url=client.app_url(app),
+        client=client,
+        server_side_diff=server_side_diff,
     )
 
 

@@ -6,13 +6,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from argodiff import messages
-from argodiff.engine import diff_app
+from argodiff.argocd import ArgoClient
+from argodiff.engine import diff_app, diff_mode
 from argodiff.model import (
     Application,
     AppResult,
     AppStatus,
     ArgoSettings,
     Comparison,
+    DiffMode,
     Lifecycle,
     Manifest,
     RenderedBy,
@@ -21,6 +23,7 @@ from argodiff.model import (
     Side,
     SideKind,
 )
+from argodiff.run.modes import server_side_sides, wants_server_side
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,24 @@ def result_of(
     *,
     url: str = "",
     warnings: list[str] | None = None,
+    client: ArgoClient | None = None,
+    server_side_diff: str = "auto",
 ) -> AppResult:
+    """Diff one app the way Argo CD would: with `client`, apps that want a server-side diff
+    (`server_side_diff` policy) get Argo CD's own; the others the engine's mode for them."""
     hidden: list[ResourceKey] = []
+    mode = diff_mode(sides.app, renders=sides.offline)
+    targets, live = sides.targets, sides.live
+    if client is not None and not sides.offline and wants_server_side(sides.app, server_side_diff):
+        mode = DiffMode.SERVER_SIDE
+        targets, live = server_side_sides(client, sides.app, targets, live, settings)
     diffs: list[ResourceDiff] = diff_app(
         sides.app,
-        sides.targets,
-        sides.live,
+        targets,
+        live,
         settings,
         labels=OFFLINE_LABELS if sides.offline else LIVE_LABELS,
-        renders=sides.offline,
+        mode=mode,
         hidden_secrets=hidden,
     )
     notes = [messages.SECRET_MAY_HAVE_CHANGED(name=_named(k)) for k in hidden]
@@ -88,6 +100,7 @@ def result_of(
         file=sides.app.file,
         warnings=[*(warnings or []), *notes],
         lifecycle=sides.lifecycle,
+        diff_mode=mode.value,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from argodiff.engine import diff_app
-from argodiff.model import Manifest, ResourceDiff
+from argodiff.model import DiffMode, Manifest, ResourceDiff
 from tests.bench.bigapp import BigApp, build
 from tests.bench.figures import Figure, Outcome
 from tests.bench.timing import median_time, timed
@@ -62,7 +62,9 @@ def measure(sizes: Sizes) -> Outcome:
     times.sort()
     engine_s = times[len(times) // 2]
     structured_s = median_time(
-        lambda: diff_app(big.app, big.targets, big.live, big.settings, structured_merge=True),
+        lambda: diff_app(
+            big.app, big.targets, big.live, big.settings, mode=DiffMode.STRUCTURED_MERGE
+        ),
         sizes.repeats,
     )
     traced_peak = _traced_peak(big)

@@ -26,6 +26,8 @@ class FaultKind(StrEnum):
     """Cloudflare Access's 302 to its login page (an identity policy, no valid token)."""
     ACCESS_FORBIDDEN = "access-forbidden"
     """Cloudflare Access's 403 HTML page (a Service Auth policy rejecting the token)."""
+    GRPC = "grpc"
+    """A gRPC-web error (HTTP 200, trailers only) with gRPC `code` and `message`."""
 
 
 ROUTES = (
@@ -36,6 +38,7 @@ ROUTES = (
     "application",
     "managed-resources",
     "manifests",
+    "server-side-diff",
 )
 """Route names faults and the request log use; `*` matches any."""
 

@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from argodiff.engine.schema import Schemas
+from argodiff.engine.structured import field_set
 from tests.simulator import defaults
 from tests.simulator.kube import (
     Obj,
@@ -65,6 +67,13 @@ def fields_v1(obj: Any) -> Any:
     return out
 
 
+def apply_set(target: Obj, applied: Obj) -> Obj:
+    """The field set a server-side Apply records: by the kind's list types and map keys
+    (structured-merge-diff ToFieldSet), as the API server computes it."""
+    resolved = Schemas([target]).resolve(target)
+    return field_set(applied, resolved.root, resolved.schema)
+
+
 def applied_form(target: Obj) -> str:
     """What `kubectl apply` stores in last-applied-configuration: the object as sent, as JSON."""
     obj = copy.deepcopy(target)
@@ -91,13 +100,12 @@ def make_live(target: Obj, *, app: str, client_side_apply: bool) -> Obj:
     operation = "Update" if client_side_apply else "Apply"
     if client_side_apply:
         annotations_of(live)[LAST_APPLIED] = applied_form(target)
+    applied = {k: v for k, v in target.items() if k not in ("apiVersion", "kind")}
     managed: list[Obj] = [
         {
             "apiVersion": live.get("apiVersion"),
             "fieldsType": "FieldsV1",
-            "fieldsV1": fields_v1(
-                {k: v for k, v in target.items() if k not in ("apiVersion", "kind")}
-            ),
+            "fieldsV1": fields_v1(applied) if client_side_apply else apply_set(target, applied),
             "manager": MANAGER,
             "operation": operation,
             "time": CREATED,

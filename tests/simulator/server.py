@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from tests.simulator import argo
+from tests.simulator import argo, grpcweb
 from tests.simulator.cluster import Cluster, ManifestFailure, SimApp, Tracking
 from tests.simulator.faults import Fault, FaultKind, Faults
 from tests.simulator.kube import Obj, go_json
@@ -97,6 +97,8 @@ class Simulator:
         self.access = Access()
         self.denied: set[str] = set()
         """Apps the token may not `get` (RBAC)."""
+        self.webhook: grpcweb.Webhook | None = None
+        """A mutating webhook the ServerSideDiff dry runs go through."""
         self.latency = 0.0
         """Seconds added to every request."""
         self.render_delay = 0.0
@@ -182,6 +184,7 @@ class Simulator:
         self.cluster.apply_mode.clear()
         self.faults.clear()
         self.denied.clear()
+        self.webhook = None
         self.latency = self.render_delay = 0.0
         self.access = Access()
         self.cluster.clear_drift()
@@ -237,7 +240,12 @@ class Simulator:
         return Responder(403, page.encode(), "text/html; charset=UTF-8")
 
     def answer(
-        self, route: str, app_name: str, query: dict[str, list[str]], headers: dict[str, str]
+        self,
+        route: str,
+        app_name: str,
+        query: dict[str, list[str]],
+        headers: dict[str, str],
+        body: bytes = b"",
     ) -> Responder:
         """Argo CD's own answer (after Cloudflare and faults)."""
         if route == "ui":
@@ -245,6 +253,9 @@ class Simulator:
         if route == "other-api":
             return Responder(404, b"Not Found\n", "text/plain; charset=utf-8")
         logged_in, reason = self.logged_in(headers)
+        if route == grpcweb.ROUTE:
+            got = grpcweb.server_side_diff(self, body, logged_in, reason)
+            return Responder(200, got.body, got.content_type, got.headers)
         if route == "version":
             return Responder.json(200, self.settings.version_body(logged_in))
         if route == "userinfo":
@@ -428,6 +439,11 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query, keep_blank_values=True)
         headers = {k.lower(): v for k, v in self.headers.items()}
         route, app = _route(parts.path, self.command)
+        body = b""
+        if self.command == "POST":
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if route == grpcweb.ROUTE:
+                app = grpcweb.app_name_of(body)
         self._status = 0
         self._logged = False
 
@@ -451,7 +467,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._record = record
         sim.busy(+1)
         try:
-            self._respond(sim, route, app, query, headers)
+            self._respond(sim, route, app, query, headers, body=body)
         except OSError:
             # The client went away (it timed out, or a fault broke the connection).
             self.close_connection = True
@@ -469,6 +485,8 @@ class _Handler(BaseHTTPRequestHandler):
         app: str,
         query: dict[str, list[str]],
         headers: dict[str, str],
+        *,
+        body: bytes,
     ) -> None:
         edge = sim.cloudflare(headers, self.path)
         if edge is not None:
@@ -485,7 +503,7 @@ class _Handler(BaseHTTPRequestHandler):
         if failure is not None:
             self._fail(failure, route)
             return
-        self._send(sim.answer(route, app, query, headers))
+        self._send(sim.answer(route, app, query, headers, body))
 
     def _fail(self, fault: Fault, route: str) -> None:
         """Act out a fault instead of the normal answer."""
@@ -506,6 +524,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
         elif kind is FaultKind.MALFORMED:
             self._send(Responder(200, b'{"items": [{"metadata": {"name": '))
+        elif kind is FaultKind.GRPC:
+            got = grpcweb.status(fault.code, fault.message or "simulated failure")
+            self._send(Responder(200, got.body, got.content_type, got.headers))
         elif kind is FaultKind.TRUNCATED:
             body = b'{"manifests": ["{\\"apiVersion\\":\\"v1\\",\\"kind\\":\\"ConfigMap\\"'
             self._send(Responder(200, body), declared=len(body) + 512)
@@ -575,6 +596,8 @@ def _cloudflare_error(status: int, host: str) -> Responder:
 
 def _route(path: str, method: str) -> tuple[str, str]:
     """(route name, app name) for a path; `ui` outside /api/, `other-api` when unknown."""
+    if path == grpcweb.PATH and method == "POST":
+        return grpcweb.ROUTE, ""  # the app is named in the body
     if not path.startswith("/api/"):
         return "ui", ""
     if method == "GET":
