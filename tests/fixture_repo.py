@@ -21,10 +21,19 @@ GIT = [
 
 
 def application(
-    name: str, namespace: str, *, project: str = "default", labels: str = "", path: str = ""
+    name: str,
+    namespace: str,
+    *,
+    project: str = "default",
+    labels: str = "",
+    path: str = "",
+    annotations: str = "",
+    sync_options: tuple[str, ...] = (),
 ) -> str:
     """An Application of this repository (`path` defaults to `argoproj/<name>/overlays/prod`)."""
     label_block = f"\n          labels:\n            {labels}" if labels else ""
+    label_block += f"\n          annotations:\n            {annotations}" if annotations else ""
+    options = "".join(f"\n              - {o}" for o in sync_options)
     return textwrap.dedent(
         f"""\
         apiVersion: argoproj.io/v1alpha1
@@ -43,7 +52,7 @@ def application(
             namespace: {namespace}
           syncPolicy:
             syncOptions:
-              - CreateNamespace=true
+              - CreateNamespace=true{options}
         """
     )
 

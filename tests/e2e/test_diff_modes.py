@@ -4,13 +4,11 @@ whose compare options ask for it (argocd-render-and-diff-modes.md §3)."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from tests.conftest import GitOpsRepo
 from tests.e2e.cli import run_cli
-from tests.fixture_repo import REPO_URL, SERVICE, GitRepo, kustomization
+from tests.fixture_repo import SERVICE, GitRepo, application, kustomization
 from tests.simulator import Simulator
 from tests.simulator.grpcweb import Webhook
 
@@ -18,30 +16,10 @@ pytestmark = pytest.mark.e2e
 
 
 def _app(name: str, *, sync_options: tuple[str, ...] = (), compare: str = "") -> str:
-    notes = (
-        f"\n  annotations:\n    argocd.argoproj.io/compare-options: {compare}" if compare else ""
+    notes = f"argocd.argoproj.io/compare-options: {compare}" if compare else ""
+    return application(
+        name, name, path=f"argoproj/{name}", annotations=notes, sync_options=sync_options
     )
-    options = "".join(f"\n      - {o}" for o in ("CreateNamespace=true", *sync_options))
-    return textwrap.dedent(
-        f"""\
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata:
-          name: {name}
-          namespace: argocd{{notes}}
-        spec:
-          project: default
-          source:
-            repoURL: {REPO_URL}
-            targetRevision: HEAD
-            path: argoproj/{name}
-          destination:
-            server: https://kubernetes.default.svc
-            namespace: {name}
-          syncPolicy:
-            syncOptions:{{options}}
-        """
-    ).format(notes=notes, options=options)
 
 
 TWO_PORTS = SERVICE + "    - name: metrics\n      port: 9090\n"
