@@ -269,6 +269,8 @@ def _about(app: AppResult, s: Strings, opts: Options, usual: str) -> list[str | 
     what = compared_text(app, s, revision)
     if what and what != usual:
         facts.append(f"**{s.compared}:** {what if app.comparison else md(what)}")
+    if app.diff_mode:
+        facts.append(f"**{s.diff_mode}:** {md(s.diff_modes.get(app.diff_mode, app.diff_mode))}")
     if app.file:
         facts.append(f"**{s.defined_in}:** {_file_link(app, opts)}")
     if url := safe_url(app.url):
@@ -408,6 +410,8 @@ def body(run: RunResult, s: Strings, opts: Options | None = None) -> Node:
         usual = _usual(by[AppStatus.CHANGED], s)
         changed = Node(_titled(f"📝 {s.changed_apps}", s))
         root.add(changed.add(*(_changed(a, s, opts, usual) for a in by[AppStatus.CHANGED])))
+        if any(a.diff_mode for a in by[AppStatus.CHANGED]):
+            root.add(f"<sub>{s.diff_legend}</sub>", "")
         large = [n for a in by[AppStatus.CHANGED] if (n := _large(a, s, opts))]
         if large:
             root.add(Node(_titled(f"📦 {s.large_diffs}", s)).add(*large))

@@ -5,7 +5,7 @@ tests/report/test_i18n.py checks both hold the same `{fields}`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argodiff.errors import ConfigError
 from argodiff.model import (
@@ -91,6 +91,27 @@ class Strings:
     text_changed: str
     text_skipped: str
     text_notice: str
+    diff_mode: str = "Diff"
+    diff_modes: dict[str, str] = field(
+        default_factory=lambda: {
+            "server-side": "server-side (Argo CD)",
+            "structured-merge": "structured merge",
+            "three-way": "three-way",
+            "offline": "offline",
+        }
+    )
+    diff_legend: str = (
+        "Diff: **server-side**: Argo CD's own server-side diff (a dry-run apply on the cluster)"
+        " · **structured merge**: a ServerSideApply app, predicted from its managedFields as"
+        " server-side apply would · **three-way**: a kubectl-applied app, against"
+        " last-applied-configuration · **offline**: two local renders, no live cluster."
+    )
+    text_diff: str = "diff"
+    text_diff_legend: str = (
+        "diff: server-side = Argo CD's own diff (dry-run apply); structured-merge ="
+        " ServerSideApply app, from managedFields; three-way = against last-applied;"
+        " offline = two local renders"
+    )
 
 
 EN = Strings(
@@ -284,6 +305,26 @@ JA = Strings(
     text_changed="変更",
     text_skipped="スキップ",
     text_notice="お知らせ",
+    diff_mode="差分方式",
+    diff_modes={
+        "server-side": "サーバーサイド(Argo CD)",
+        "structured-merge": "構造化マージ",
+        "three-way": "3-way マージ",
+        "offline": "オフライン",
+    },
+    diff_legend=(
+        "差分方式: **サーバーサイド**: Argo CD 自身のサーバーサイド差分(クラスタでのドライラン適用)"
+        " · **構造化マージ**: ServerSideApply のアプリ。"
+        "managedFields からサーバーサイド適用の結果を予測"
+        " · **3-way マージ**: kubectl で適用されたアプリ。last-applied-configuration と比較"
+        " · **オフライン**: ローカルでの 2 つのレンダリング結果を比較(クラスタ未接続)。"
+    ),
+    text_diff="差分方式",
+    text_diff_legend=(
+        "差分方式: server-side = Argo CD 自身の差分(ドライラン適用); structured-merge ="
+        " ServerSideApply のアプリ、managedFields から予測; three-way = last-applied と比較;"
+        " offline = ローカルでの 2 つのレンダリング結果"
+    ),
 )
 
 LANGUAGES = {"en": EN, "ja": JA}

@@ -75,6 +75,8 @@ def _app(app: AppResult, style: Style, s: Strings) -> list[str]:
         facts.append(f"{app.sync_status or '?'}/{app.health_status or '?'}")
     if what := compared_text(app, s, short_sha):
         facts.append(what)
+    if app.diff_mode:
+        facts.append(f"{s.text_diff}: {app.diff_mode}")
     if app.resources:
         facts.append(change_counts(app, s))
     color = {AppStatus.ERROR: "red", AppStatus.CHANGED: "yellow"}.get(app.status)
@@ -116,5 +118,7 @@ def render_text(run: RunResult, *, color: bool = False, lang: str = "en") -> str
         lines += ["", *_app(app, style, s)]
     for reason, names in quiet.items():
         lines += ["", _printable(f"{s.text_skipped} ({reason}): {', '.join(names)}")]
+    if any(a.diff_mode and a.status is AppStatus.CHANGED for a in run.apps):
+        lines += ["", _printable(s.text_diff_legend)]
     lines += ["", style(summary_of(run, s), bold=True)]
     return "\n".join(lines) + "\n"

@@ -542,3 +542,19 @@ def test_presentation_inputs_reach_the_comment(
     (body,) = github.posted
     assert body.startswith("<!-- argodiff:lolice-prod part=1/1 -->")
     assert "Argo CD 差分" in body
+
+
+def test_the_server_side_diff_input_reaches_argo_cd(
+    runner: Runner, sim: Simulator, github: GitHubApi, gitops_repo: GitOpsRepo
+) -> None:
+    sim.access = Access(CF_ID, CF_SECRET)
+    inputs = diff_workflow_inputs(sim) | {"server-side-diff": "always"}
+    runner.env("pull_request", pr_event(gitops_repo), inputs)
+    step = runner.run()
+
+    assert step.exit_code == 0, step.log
+    assert step.results is not None
+    assert [a["diffMode"] for a in step.results["apps"]] == ["server-side"]
+    calls = sim.log.all("server-side-diff", "web")
+    assert calls and all(r.headers.get("cf-access-client-id") == CF_ID for r in calls)
+    assert "nginx:1.28" in github.posted[0]

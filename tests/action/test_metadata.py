@@ -22,7 +22,7 @@ INPUTS = {
     "github-token", "apps", "revision", "pr", "mode", "fail-on-error", "max-comment-chars",
     "max-comments", "max-diff-lines",
     "instance", "timeout", "lang", "results-file", "fallback", "apps-dir", "app-namespace",
-    "concurrency",
+    "concurrency", "server-side-diff",
 }  # fmt: skip
 OUTPUTS = {"has-diff", "changed-apps", "error-apps", "results-file"}
 

@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+from tests.simulator.grpcweb import Webhook
 from tests.simulator.server import Access, Simulator
 
 
@@ -23,6 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cf-access-client-secret", default="")
     p.add_argument("--cf-rejection", choices=("redirect", "forbidden"), default="redirect")
     p.add_argument("--deny", action="append", default=[], help="app the token may not read")
+    p.add_argument(
+        "--deny-server-side-diff",
+        action="append",
+        default=[],
+        metavar="APP",
+        help="app whose ServerSideDiff call gets gRPC PermissionDenied",
+    )
+    p.add_argument(
+        "--webhook", action="store_true", help="a mutating webhook marks every dry-run apply"
+    )
+    p.add_argument("--log", action="store_true", help="print every request (no headers)")
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
     p.add_argument("--render-delay", type=float, default=0.0, help="seconds per manifests call")
     args = p.parse_args(argv)
@@ -33,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     sim.access = Access(args.cf_access_client_id, args.cf_access_client_secret, args.cf_rejection)
     sim.denied.update(args.deny)
+    for app in args.deny_server_side_diff:
+        sim.fault("grpc", route="server-side-diff", app=app, code=7, message="permission denied")
+    sim.webhook = Webhook() if args.webhook else None
+    if args.log:
+        sim.log.echo = lambda r: print(
+            f"{r.method} {r.path} app={r.app or '-'} -> {r.status}", file=sys.stderr, flush=True
+        )
     sim.latency = args.latency
     sim.render_delay = args.render_delay
     done = threading.Event()

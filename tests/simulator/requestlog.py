@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -24,10 +25,14 @@ class RequestLog:
     def __init__(self) -> None:
         self._items: list[LoggedRequest] = []
         self._lock = threading.Lock()
+        self.echo: Callable[[LoggedRequest], None] | None = None
+        """Also hand every request to this (the hand-run simulator's `--log`)."""
 
     def add(self, item: LoggedRequest) -> None:
         with self._lock:
             self._items.append(item)
+        if self.echo is not None:
+            self.echo(item)
 
     def clear(self) -> None:
         with self._lock:
