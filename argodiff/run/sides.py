@@ -74,7 +74,9 @@ def result_of(
     hidden: list[ResourceKey] = []
     mode = diff_mode(sides.app, renders=sides.offline)
     targets, live = sides.targets, sides.live
-    if client is not None and not sides.offline and wants_server_side(sides.app, server_side_diff):
+    # Nothing to dry-run when Git holds nothing for the app (everything would be pruned).
+    live_run = not sides.offline and bool(sides.targets)
+    if client is not None and live_run and wants_server_side(sides.app, server_side_diff):
         mode = DiffMode.SERVER_SIDE
         targets, live = server_side_sides(client, sides.app, targets, live, settings)
     diffs: list[ResourceDiff] = diff_app(
