@@ -116,6 +116,8 @@ class ArgoSettings:
     resource_overrides: dict[str, IgnoreRule] = field(default_factory=dict)
     """Keyed as Argo CD keys them (`apps/Deployment`, `Service`, `*/*`); each rule's group and
     kind are filled from its key."""
+    kustomize_build_options: str = ""
+    """argocd-cm `kustomize.buildOptions` (`kustomizeOptions.buildOptions`), as written."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ import requests
 
 from argodiff.application import application_from_manifest
 from argodiff.argocd.answers import NO_SUBJECT, Subject
+from argodiff.argocd.clusters import CLUSTERS_PATH
 from argodiff.argocd.errors import (
     NoServerAnswered,
     TokenRejected,
@@ -96,6 +97,11 @@ class ArgoClient:
         """Label key, tracking method and the system-wide ignore rules (resourceOverrides)."""
         body = self._get(SETTINGS_PATH)
         return parse_settings(body, self.version())
+
+    def cluster(self, value: str, id_type: str = "url") -> dict[str, Any]:
+        """One cluster object (v1alpha1.Cluster), by server URL (`url`) or by `name`."""
+        path = f"{CLUSTERS_PATH}/{quote(value, safe='')}"
+        return self._get(path, [("id.type", id_type)])
 
     def list_applications(
         self, *, selector: str = "", projects: Sequence[str] = ()

@@ -41,6 +41,7 @@ def parse_settings(body: dict[str, Any], version: str) -> ArgoSettings:
         controller_namespace=_text(body, "controllerNamespace") or DEFAULTS.controller_namespace,
         url=_text(body, "url"),
         resource_overrides=parse_overrides(body.get("resourceOverrides")),
+        kustomize_build_options=_text(body.get("kustomizeOptions") or {}, "buildOptions"),
     )
 
 
@@ -96,8 +97,8 @@ def _ignore_fields(key: str, value: Any) -> dict[str, Any]:
     return fields
 
 
-def _text(body: dict[str, Any], key: str) -> str:
-    value = body.get(key)
+def _text(body: Any, key: str) -> str:
+    value = body.get(key) if isinstance(body, dict) else None
     return value if isinstance(value, str) else ""
 
 

@@ -19,6 +19,7 @@ from argodiff.cli.output import (
     progress_printer,
     use_color,
 )
+from argodiff.cli.render_flags import render_flag_options, with_render_options
 from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.exitcodes import exit_status
 from argodiff.model import RunResult
@@ -77,6 +78,7 @@ from argodiff.settings import Mode
 )
 @connection_options
 @local_options
+@render_flag_options()
 @handle_errors
 def app_command(env: Environment, **params: Any) -> int:
     """Diff Applications: live cluster vs a target (default: the working tree when run inside a
@@ -93,7 +95,9 @@ def app_command(env: Environment, **params: Any) -> int:
     if not names and not params["all_apps"]:
         raise ConfigError("name at least one Application, or pass --all")
     local = _find_repo(
-        params, required=bool(params.get("base") or params.get("local_flag") or params["all_apps"])
+        params,
+        env,
+        required=bool(params.get("base") or params.get("local_flag") or params["all_apps"]),
     )
     options = {
         "concurrency": conn.concurrency,
@@ -145,10 +149,11 @@ def app_command(env: Environment, **params: Any) -> int:
     return int(exit_status(run))
 
 
-def _find_repo(params: dict[str, Any], *, required: bool) -> LocalRepo | None:
+def _find_repo(params: dict[str, Any], env: Environment, *, required: bool) -> LocalRepo | None:
     try:
-        return LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
+        repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
     except ArgodiffError:
         if required:
             raise
         return None
+    return with_render_options(repo, params, env)

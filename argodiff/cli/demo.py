@@ -11,6 +11,7 @@ from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import local_options
 from argodiff.cli.output import FORMATS, emit, format_run, progress_printer, use_color
+from argodiff.cli.render_flags import render_flag_options, with_render_options
 from argodiff.exitcodes import exit_status
 from argodiff.publish.deliver import CommentTarget, comment_bodies
 from argodiff.repo.checkout import LocalRepo
@@ -26,6 +27,7 @@ from argodiff.settings import DEFAULT_CONCURRENCY
 @click.option("--color/--no-color", default=None, help="Color the text output.")
 @click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
 @local_options
+@render_flag_options()
 @handle_errors
 def demo_command(env: Environment, **params: Any) -> int:
     """Run the PR job offline on a built-in change to this repository's argoproj/ (newer
@@ -33,6 +35,7 @@ def demo_command(env: Environment, **params: Any) -> int:
     the report; `-o markdown` prints the first PR comment part exactly as `argodiff pr` would
     post it, marker and footer included."""
     repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
+    repo = with_render_options(repo, params, env)
     with demo_plan(repo) as demo:
         run = execute(
             demo,

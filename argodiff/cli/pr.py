@@ -14,6 +14,7 @@ from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
 from argodiff.cli.output import notifier, progress_printer
+from argodiff.cli.render_flags import render_flag_options, with_render_options
 from argodiff.discover.changes import pr_files
 from argodiff.errors import ConfigError
 from argodiff.exitcodes import ExitStatus, exit_status
@@ -146,6 +147,7 @@ def _env(name: str, *more: str) -> list[str]:
 )
 @click.option("--dry-run", is_flag=True, help="Print the comment parts instead of posting them.")
 @connection_options
+@render_flag_options(inputs=True)
 @handle_errors
 def pr_command(env: Environment, **params: Any) -> int:
     """The pull-request job, from the GitHub Actions environment (pull_request or
@@ -161,7 +163,7 @@ def pr_command(env: Environment, **params: Any) -> int:
         actions.mask(secret)
     workspace = ctx.workspace or Path.cwd()
     urls = [f"{ctx.server_url}/{ctx.repository}"] if ctx.repository else []
-    repo = LocalRepo.find(workspace, params["apps_dir"], urls)
+    repo = with_render_options(LocalRepo.find(workspace, params["apps_dir"], urls), params, env)
     gh = github_client(ctx.token, api_url=ctx.api_url) if ctx.token else None
     # Progress and errors name apps, files and servers from the PR: nothing printed while
     # the apps are found and diffed may act on the runner.

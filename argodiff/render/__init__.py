@@ -23,11 +23,14 @@ from argodiff.model import Application, Manifest, Source
 from argodiff.render import helm, kustomize
 from argodiff.render.buildenv import BuildEnv, build_env
 from argodiff.render.cache import OnceCache
+from argodiff.render.capabilities import Capabilities, ChartProbe
 from argodiff.render.directory import read_directory
+from argodiff.render.options import RenderOptions
+from argodiff.render.overrides import apply_overrides
 from argodiff.render.paths import existing
 from argodiff.repo.identity import RepoIdentity
 
-__all__ = ["Renderer", "source_type"]
+__all__ = ["RenderOptions", "Renderer", "source_type"]
 
 KUSTOMIZE = "Kustomize"
 HELM = "Helm"
@@ -82,12 +85,15 @@ class Renderer:
         work_dir: Path | None = None,
         timeout: float = 300.0,
         revision: str = "",
+        options: RenderOptions | None = None,
     ) -> None:
         self.repo_root = repo_root.resolve()
         self.identity = identity
         self.timeout = timeout
         self.revision = revision
         """The commit being rendered, for `$ARGOCD_APP_REVISION` (empty when unknown)."""
+        self.options = options or RenderOptions()
+        self._probe = ChartProbe()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if work_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="argodiff-render-")
@@ -95,6 +101,11 @@ class Renderer:
         self.work_dir = work_dir
         self._cache: OnceCache[list[Manifest]] = OnceCache()
         self._helm = helm.Helm(work_dir / "helm", timeout=timeout)
+
+    @property
+    def blind_charts(self) -> list[str]:
+        """Charts that test `.Capabilities` and were rendered without the cluster's."""
+        return self._probe.charts
 
     @property
     def renders(self) -> int:
@@ -154,17 +165,26 @@ class Renderer:
             raise RenderError(f"source path {source.path!r} is not a directory", file=source.path)
         return path
 
-    def _helm_job(self, app: Application, source: Source, env: BuildEnv) -> helm.HelmJob:
+    def _helm_job(
+        self, app: Application, source: Source, env: BuildEnv, caps: Capabilities | None
+    ) -> helm.HelmJob:
         refs = helm.ref_sources(app, self.repo_root, self.identity)
-        return helm.HelmJob(app, source, env, refs, self.repo_root)
+        probe = None if caps else self._probe
+        return helm.HelmJob(app, source, env, refs, self.repo_root, caps, probe)
 
     def _render_source(self, app: Application, source: Source) -> list[Manifest]:
-        env = build_env(app, source, self.revision)
+        caps = self.options.capabilities.for_app(app)
         if source.chart:
-            job = self._helm_job(app, source, env)
-            key = _cache_key(HELM, source, env, job.refs)
+            env = build_env(app, source, self.revision, caps)
+            job = self._helm_job(app, source, env, caps)
+            key = _cache_key(HELM, source, env, job.refs, caps)
             return self._cache.get(key, lambda: self._helm.render_repo_chart(job))
         app_path = self._local_path(source)
+        # The repo-server merges the override files before it decides the source type.
+        source, _ = apply_overrides(
+            app, source, app_path, self.repo_root, self.options.argocd_namespace
+        )
+        env = build_env(app, source, self.revision, caps)
         kind = source_type(source, app_path)
         if kind == PLUGIN:
             raise RenderError(
@@ -174,7 +194,8 @@ class Renderer:
         if kind == KUSTOMIZE:
             # Only envsubst'd options depend on the app; otherwise apps share one build.
             kenv = env if kustomize.uses_env(source.kustomize) else {}
-            key = _cache_key(KUSTOMIZE, str(app_path), source.kustomize, kenv)
+            flags = kustomize.build_flags(self.options.build_options, caps)
+            key = _cache_key(KUSTOMIZE, str(app_path), source.kustomize, kenv, flags)
             return self._cache.get(
                 key,
                 lambda: kustomize.build(
@@ -184,11 +205,12 @@ class Renderer:
                     repo_root=self.repo_root,
                     work_dir=self.work_dir,
                     timeout=self.timeout,
+                    flags=flags,
                 ),
             )
         if kind == HELM:
-            job = self._helm_job(app, source, env)
-            key = _cache_key(HELM, str(app_path), source, env, job.refs)
+            job = self._helm_job(app, source, env, caps)
+            key = _cache_key(HELM, str(app_path), source, env, job.refs, caps)
             return self._cache.get(key, lambda: self._helm.render_local_chart(job, app_path))
         key = _cache_key(DIRECTORY, str(app_path), source.directory)
         return self._cache.get(

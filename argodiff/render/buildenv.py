@@ -6,14 +6,18 @@ from __future__ import annotations
 import re
 
 from argodiff.model import Application, Source
+from argodiff.render.capabilities import Capabilities
 
 BuildEnv = dict[str, str]
 
 _VAR = re.compile(r"\$(?:\{(?P<braced>[^}]*)\}|(?P<plain>[A-Za-z0-9_]+)|(?P<dollar>\$))")
 
 
-def build_env(app: Application, source: Source, revision: str) -> BuildEnv:
-    """What the repo-server sets (KUBE_VERSION/KUBE_API_VERSIONS are the cluster's: unknown)."""
+def build_env(
+    app: Application, source: Source, revision: str, caps: Capabilities | None = None
+) -> BuildEnv:
+    """What the repo-server sets (repository.go newEnv); KUBE_VERSION and KUBE_API_VERSIONS
+    are the destination cluster's, empty when they are not known."""
     return {
         "ARGOCD_APP_NAME": app.name,
         "ARGOCD_APP_NAMESPACE": app.destination_namespace,
@@ -24,8 +28,8 @@ def build_env(app: Application, source: Source, revision: str) -> BuildEnv:
         "ARGOCD_APP_SOURCE_PATH": source.path,
         "ARGOCD_APP_SOURCE_REPO_URL": source.repo_url,
         "ARGOCD_APP_SOURCE_TARGET_REVISION": source.target_revision,
-        "KUBE_VERSION": "",
-        "KUBE_API_VERSIONS": "",
+        "KUBE_VERSION": caps.semver.removeprefix("v") if caps else "",
+        "KUBE_API_VERSIONS": ",".join(caps.api_versions) if caps else "",
     }
 
 

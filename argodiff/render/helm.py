@@ -20,6 +20,7 @@ from argodiff.errors import ManifestError, RenderError
 from argodiff.model import Application, Manifest, Source
 from argodiff.render.buildenv import BuildEnv, envsubst
 from argodiff.render.cache import OnceCache
+from argodiff.render.capabilities import Capabilities, ChartProbe
 from argodiff.render.paths import fresh_dir, inside, relative
 from argodiff.repo.identity import RepoIdentity
 from argodiff.yamlio import iter_documents, load_manifests
@@ -111,10 +112,24 @@ class HelmJob:
     env: BuildEnv
     refs: dict[str, RefSource]
     repo_root: Path
+    capabilities: Capabilities | None = None
+    """The destination cluster's, when known."""
+    probe: ChartProbe | None = None
+    """Told about the chart when the cluster's capabilities are not known."""
 
     @property
     def options(self) -> dict[str, Any]:
         return self.source.helm or {}
+
+    def capability_args(self) -> list[str]:
+        """`--kube-version` and `--api-versions`: the source's own `helm.kubeVersion` and
+        `helm.apiVersions` win over the cluster's (GetKubeVersionOrDefault,
+        GetAPIVersionsOrDefault in Argo CD)."""
+        caps = self.capabilities or Capabilities()
+        version = str(self.options.get("kubeVersion") or "") or caps.semver
+        apis = [str(a) for a in self.options.get("apiVersions") or []] or list(caps.api_versions)
+        args = [f"--kube-version={version}"] if version else []
+        return args + [f"--api-versions={api}" for api in apis]
 
 
 @dataclass(frozen=True)
@@ -324,9 +339,9 @@ class Helm:
         args = ["helm", "template", f"--name-template={release}"]
         if namespace:
             args.append(f"--namespace={namespace}")
-        if opts.get("kubeVersion"):
-            args.append(f"--kube-version={opts['kubeVersion']}")
-        args += [f"--api-versions={api}" for api in opts.get("apiVersions") or []]
+        args += job.capability_args()
+        if job.probe is not None and not opts.get("kubeVersion") and not opts.get("apiVersions"):
+            job.probe.check(chart.dir, chart.shown)
         for p in opts.get("parameters") or []:
             if not isinstance(p, dict) or not p.get("name"):
                 raise RenderError("helm.parameters entries need a name", file=chart.shown)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from argodiff import command
 from argodiff.errors import RenderError
 from argodiff.model import Manifest
 from argodiff.render.buildenv import BuildEnv, envsubst
+from argodiff.render.buildoptions import BuildOptions
+from argodiff.render.capabilities import Capabilities
 from argodiff.render.paths import existing, fresh_dir, inside, relative
 from argodiff.yamlio import load_manifests
 
@@ -31,11 +34,26 @@ def is_kustomization_dir(path: Path) -> bool:
     return any((path / name).is_file() for name in KUSTOMIZATION_FILES)
 
 
-def build_command(path: Path) -> list[str]:
-    """`kustomize build` when a kustomize binary is installed, else kubectl's built-in one."""
+def build_command(path: Path, flags: Sequence[str] = ()) -> list[str]:
+    """`kustomize build` when a kustomize binary is installed, else kubectl's built-in one;
+    `flags` are checked build options, each one `--flag[=value]` word."""
     if command.which("kustomize"):
-        return ["kustomize", "build", "--", str(path)]
-    return ["kubectl", "kustomize", "--", str(path)]
+        return ["kustomize", "build", *flags, "--", str(path)]
+    return ["kubectl", "kustomize", *flags, "--", str(path)]
+
+
+def build_flags(options: BuildOptions, caps: Capabilities | None) -> tuple[str, ...]:
+    """The build options, and with `--enable-helm` the cluster's capabilities for the Helm
+    chart inflator, as Argo CD adds them (util/kustomize: --helm-kube-version,
+    --helm-api-versions) unless the options set them already."""
+    flags = list(options.flags)
+    if options.enable_helm and caps is not None:
+        given = {f.partition("=")[0] for f in flags}
+        if caps.semver and "--helm-kube-version" not in given:
+            flags.append(f"--helm-kube-version={caps.semver}")
+        if "--helm-api-versions" not in given:
+            flags += [f"--helm-api-versions={api}" for api in caps.api_versions]
+    return tuple(flags)
 
 
 def tool_message(message: str, *roots: Path) -> str:
@@ -223,6 +241,7 @@ def build(
     repo_root: Path,
     work_dir: Path,
     timeout: float,
+    flags: Sequence[str] = (),
 ) -> list[Manifest]:
     """The manifests of the kustomization at `app_path`, with the Application's options."""
     shown = relative(app_path, repo_root)
@@ -235,7 +254,7 @@ def build(
         wrapper = wrapper_kustomization(app_path, opts, env, target, repo_root)
         (target / "kustomization.yaml").write_text(json.dumps(wrapper, indent=2), "utf-8")
     try:
-        out = command.run(build_command(target), cwd=app_path, timeout=timeout)
+        out = command.run(build_command(target, flags), cwd=app_path, timeout=timeout)
     except command.CommandError as exc:
         raise RenderError(tool_message(str(exc), repo_root, target), file=shown) from None
     return load_manifests(out.stdout, f"kustomize build {shown}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argodiff.errors import ArgodiffError
+from argodiff.render.options import RenderOptions
 from argodiff.repo import git
 from argodiff.repo.identity import RepoIdentity
 
@@ -19,6 +20,8 @@ class LocalRepo:
     root: Path
     apps_dir: str = "argoproj"
     identity: RepoIdentity = field(default_factory=lambda: RepoIdentity(urls=()))
+    render: RenderOptions = field(default_factory=RenderOptions)
+    """How local renders follow the repo-server (namespace, capabilities, build options)."""
 
     @classmethod
     def find(cls, path: Path, apps_dir: str, repo_urls: Sequence[str] = ()) -> LocalRepo:
@@ -58,3 +61,11 @@ def default_base(root: Path, head: str = "HEAD") -> str:
         with contextlib.suppress(ArgodiffError):
             return git.merge_base(root, head, ref)
     return git.rev_parse(root, head)
+
+
+def head_commit(root: Path) -> str:
+    """The commit checked out at `root` (what `$ARGOCD_APP_REVISION` names), or empty."""
+    try:
+        return git.rev_parse(root, "HEAD")
+    except ArgodiffError:
+        return ""

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from argodiff import messages
 from argodiff.argocd import ArgoClient
+from argodiff.argocd.clusters import server_render_options
 from argodiff.argocd.errors import AppNotFound
+from argodiff.discover.applications import discover_applications
 from argodiff.errors import AppError
 from argodiff.model import (
     Application,
@@ -29,9 +31,11 @@ from argodiff.model import (
     Side,
     SideKind,
 )
-from argodiff.render import Renderer
+from argodiff.render import Renderer, RenderOptions
+from argodiff.render.argocdcm import adopt_repo_build_options
+from argodiff.render.options import render_notices
 from argodiff.render.pair import render_pair
-from argodiff.repo.checkout import LocalRepo
+from argodiff.repo.checkout import LocalRepo, head_commit
 from argodiff.run.jobs import Job, Notify, Progress, run_jobs
 from argodiff.run.plan import Plan, PlannedApp
 from argodiff.run.sides import (
@@ -60,21 +64,31 @@ def execute(
     run = RunResult(
         mode=plan.mode.value, revision=plan.revision, base=plan.base, notices=list(plan.notices)
     )
+    options = plan.repo.render if plan.repo else RenderOptions()
+    settings = ArgoSettings()
+    if plan.mode is not Mode.OFFLINE:
+        if client is None:
+            if conn is None:
+                raise ValueError("a live run needs a connection to Argo CD")
+            client = ArgoClient(conn, on_event=notify)
+        run.server = client.connect()
+        settings = client.settings()
+        # What the controller would tell the repo-server: the cluster, the build options.
+        options = server_render_options(client.cluster, settings, options)
     with contextlib.ExitStack() as stack:
-        head = _renderer(stack, plan.head_dir, plan.repo)
-        base = _renderer(stack, plan.base_dir, plan.repo)
+        head = _renderer(stack, plan.head_dir, plan.repo, options)
+        base = _renderer(stack, plan.base_dir, plan.repo, options)
         job: Callable[[PlannedApp], AppResult]
         if plan.mode is Mode.OFFLINE:
+            if plan.head_dir is not None and plan.repo is not None:
+                every = discover_applications(plan.head_dir, plan.repo.apps_dir).apps
+                run.notices += adopt_repo_build_options([head, base], every)
             job = functools.partial(_offline_job, plan, base, head)
         else:
-            if client is None:
-                if conn is None:
-                    raise ValueError("a live run needs a connection to Argo CD")
-                client = ArgoClient(conn, on_event=notify)
-            run.server = client.connect()
+            assert client is not None
             policy = conn.server_side_diff if conn is not None else "auto"
             job = functools.partial(
-                _live_job, plan, client, client.settings(), head, server_side_diff=policy
+                _live_job, plan, client, settings, head, server_side_diff=policy
             )
         run.apps = run_jobs(
             [Job(p.name, functools.partial(job, p)) for p in plan.apps],
@@ -82,15 +96,19 @@ def execute(
             timeout=timeout,
             on_done=progress,
         )
+        used = head.options if head is not None else options
+        run.notices += render_notices(used, [base, head])
     return run
 
 
 def _renderer(
-    stack: contextlib.ExitStack, root: Path | None, repo: LocalRepo | None
+    stack: contextlib.ExitStack, root: Path | None, repo: LocalRepo | None, options: RenderOptions
 ) -> Renderer | None:
     if root is None or repo is None:
         return None
-    return stack.enter_context(Renderer(root, identity=repo.identity))
+    # The commit checked out there is what `$ARGOCD_APP_REVISION` names.
+    renderer = Renderer(root, identity=repo.identity, options=options, revision=head_commit(root))
+    return stack.enter_context(renderer)
 
 
 def _live_job(

@@ -73,6 +73,8 @@ class Settings:
     tracking_method: str = "annotation"
     installation_id: str = ""
     version: str = VERSION
+    kustomize_build_options: str = ""
+    """argocd-cm `kustomize.buildOptions`: the simulator's renders use them too."""
     overrides: dict[str, Override] = field(
         default_factory=lambda: {"*/*": Override(json_pointers=("/status",))}
     )
@@ -93,7 +95,10 @@ class Settings:
             "trackingMethod": self.tracking_method,
             "installationID": self.installation_id,
             "passwordPattern": "^.{8,32}$",
-            "kustomizeOptions": {"binaryPath": ""},
+            "kustomizeOptions": strip_empty_strings(
+                {"binaryPath": "", "buildOptions": self.kustomize_build_options}
+            )
+            or {"binaryPath": ""},
             "dexConfig": {},
             "help": {},
             "googleAnalytics": {},
@@ -124,6 +129,65 @@ class Settings:
             "HelmVersion": "v3.18.4+gd80839c",
             "KubectlVersion": "v0.34.0",
             "JsonnetVersion": "v0.21.0",
+        }
+
+
+IN_CLUSTER = "https://kubernetes.default.svc"
+BUILTIN_APIS = (
+    "v1",
+    "v1/ConfigMap",
+    "v1/Namespace",
+    "v1/Secret",
+    "v1/Service",
+    "v1/ServiceAccount",
+    "apps/v1",
+    "apps/v1/DaemonSet",
+    "apps/v1/Deployment",
+    "apps/v1/StatefulSet",
+    "batch/v1",
+    "batch/v1/Job",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1/Ingress",
+    "networking.k8s.io/v1/NetworkPolicy",
+    "policy/v1",
+    "policy/v1/PodDisruptionBudget",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1/ClusterRole",
+    "rbac.authorization.k8s.io/v1/Role",
+    "monitoring.coreos.com/v1",
+    "monitoring.coreos.com/v1/PodMonitor",
+    "monitoring.coreos.com/v1/PrometheusRule",
+    "monitoring.coreos.com/v1/ServiceMonitor",
+)
+"""What the simulated cluster serves: built-in kinds and prometheus-operator's CRDs, as on lolice
+(strings as util/argo APIResourcesToStrings writes them: group/version and group/version/Kind)."""
+
+
+@dataclass
+class ClusterInfo:
+    """One destination cluster as `GET /api/v1/clusters/{server}` describes it."""
+
+    server: str = IN_CLUSTER
+    name: str = "in-cluster"
+    server_version: str = "1.32"
+    """major.minor, as the controller's cluster info updater stores it."""
+    api_versions: tuple[str, ...] = BUILTIN_APIS
+
+    def body(self, applications: int) -> Obj:
+        state = {"status": "Successful", "attemptedAt": CREATED}
+        return {
+            "server": self.server,
+            "name": self.name,
+            "config": {"tlsClientConfig": {"insecure": False}},
+            "connectionState": state,
+            "serverVersion": self.server_version,
+            "info": {
+                "connectionState": state,
+                "serverVersion": self.server_version,
+                "cacheInfo": {"resourcesCount": 100, "apisCount": len(self.api_versions)},
+                "applicationsCount": applications,
+                "apiVersions": list(self.api_versions),
+            },
         }
 
 

@@ -16,7 +16,7 @@ from argodiff.application import is_application
 from argodiff.discover.applications import discover_applications
 from argodiff.errors import ArgodiffError
 from argodiff.model import Application, Source
-from argodiff.render import Renderer
+from argodiff.render import Renderer, RenderOptions
 from argodiff.repo import git
 from argodiff.repo.identity import RepoIdentity
 from argodiff.yamlio import load_manifests
@@ -86,6 +86,15 @@ class Cluster:
         self._apps_lock = threading.Lock()
         self._managed: dict[tuple[Any, ...], list[Obj]] = {}
         self.discovery_errors: list[str] = []
+        self.render_options = RenderOptions()
+        """What the controller sends the repo-server: the cluster's capabilities, the build
+        options (set by the Simulator from its settings and cluster info)."""
+
+    def set_render_options(self, options: RenderOptions) -> None:
+        """Change what renders are told; what was rendered before is forgotten."""
+        with self._lock:
+            self.render_options = options
+            self._renders.clear()
 
     def close(self) -> None:
         self._stack.close()
@@ -193,7 +202,9 @@ class Cluster:
         tree = self.worktree(sha)
         urls = tuple({s.repo_url for s in model.sources if s.repo_url})
         identity = RepoIdentity.of_checkout(tree, extra_urls=urls)
-        with Renderer(tree, identity=identity, revision=sha) as renderer:
+        with Renderer(
+            tree, identity=identity, revision=sha, options=self.render_options
+        ) as renderer:
             objs = renderer.render(model)
         for obj in objs:
             stamp(

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from argodiff.render import RenderOptions
+from argodiff.render.buildoptions import parse_build_options
+from argodiff.render.capabilities import Capabilities, FixedCapabilities
 from tests.simulator import argo, grpcweb
 from tests.simulator.cluster import Cluster, ManifestFailure, SimApp, Tracking
 from tests.simulator.faults import Fault, FaultKind, Faults
@@ -25,6 +28,7 @@ ROUTES = (
     ("version", re.compile(r"/api/version")),
     ("userinfo", re.compile(r"/api/v1/session/userinfo")),
     ("settings", re.compile(r"/api/v1/settings")),
+    ("cluster", re.compile(r"/api/v1/clusters/([^/]+)")),
     ("applications", re.compile(r"/api/v1/applications")),
     ("managed-resources", re.compile(r"/api/v1/applications/([^/]+)/managed-resources")),
     ("manifests", re.compile(r"/api/v1/applications/([^/]+)/manifests")),
@@ -82,6 +86,8 @@ class Simulator:
         port: int = 0,
     ) -> None:
         self.settings = argo.Settings()
+        self.clusters = [argo.ClusterInfo()]
+        """The destination clusters Argo CD knows (the in-cluster one by default)."""
         self.cluster = Cluster(
             repo,
             synced=synced,
@@ -110,6 +116,7 @@ class Simulator:
         self._idle = threading.Condition()
         self._inflight = 0
         self._port = port
+        self.sync_render_options()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -171,16 +178,34 @@ class Simulator:
         self.settings.installation_id = installation_id
         self.cluster.set_tracking(Tracking(method, label_key, installation_id))
 
+    def sync_render_options(self) -> None:
+        """Render as the repo-server is told to: the in-cluster destination's capabilities and
+        the settings' kustomize build options (call after changing either)."""
+        info = self.clusters[0] if self.clusters else None
+        caps = (
+            Capabilities(f"v{info.server_version}", info.api_versions) if info is not None else None
+        )
+        self.cluster.set_render_options(
+            RenderOptions(
+                capabilities=FixedCapabilities(caps),
+                build_options=parse_build_options(
+                    self.settings.kustomize_build_options, "settings"
+                ),
+            )
+        )
+
     def reset(self) -> None:
         """Back to a synced cluster and default settings with no faults, denials, latency or
         log (between tests), once the requests still in flight (a hang the client gave up
         on) have ended."""
         with self._idle:
             self._idle.wait_for(lambda: self._inflight == 0, timeout=MAX_HANG)
-        if self.settings != argo.Settings():
+        if self.settings != argo.Settings() or self.clusters != [argo.ClusterInfo()]:
             self.settings = argo.Settings()
+            self.clusters = [argo.ClusterInfo()]
             self.cluster.set_tracking(Tracking())
             self.cluster.ignore_rules = self.settings.ignore_rules()
+            self.sync_render_options()
         self.cluster.apply_mode.clear()
         self.faults.clear()
         self.denied.clear()
@@ -266,6 +291,8 @@ class Simulator:
             return Responder.json(401, argo.error_body(reason, 16))
         if route == "applications":
             return Responder.json(200, self._list(query))
+        if route == "cluster":
+            return self._cluster(app_name, _one(query, "id.type"))
         app, refusal = self._lookup(app_name, route, query)
         if app is None:
             assert refusal is not None
@@ -279,6 +306,15 @@ class Simulator:
         except ManifestFailure as exc:
             message = f"rpc error: code = Unknown desc = {exc}"
             return Responder.json(500, argo.error_body(message, 2))
+
+    def _cluster(self, value: str, id_type: str) -> Responder:
+        """ClusterService.Get: by server URL (any id.type but `name`) or by name; an unknown
+        cluster is a permission error, as Argo CD answers (it does not say what exists)."""
+        for info in self.clusters:
+            if (info.name if id_type == "name" else info.server) == value:
+                count = len(self.cluster.apps())
+                return Responder.json(200, info.body(count))
+        return Responder.json(403, argo.PERMISSION_DENIED)
 
     def _list(self, query: dict[str, list[str]]) -> Obj:
         # project (legacy) takes precedence over projects (application.go List).

@@ -21,12 +21,14 @@ SWAGGER_PATHS = {
     "version": "/api/version",
     "userinfo": "/api/v1/session/userinfo",
     "settings": "/api/v1/settings",
+    "cluster": "/api/v1/clusters/{id.value}",
     "applications": "/api/v1/applications",
     "application": "/api/v1/applications/{name}",
     "managed-resources": "/api/v1/applications/{applicationName}/managed-resources",
     "manifests": "/api/v1/applications/{name}/manifests",
 }
 QUERY_READ = {
+    "cluster": {"id.type"},
     "applications": {"project", "projects", "appNamespace", "name", "repo", "selector"},
     "application": {"project", "projects", "appNamespace"},
     "managed-resources": {"appNamespace", "project", "group", "kind", "namespace", "name"},
@@ -50,6 +52,8 @@ def test_success_bodies_match_the_swagger(sim: Simulator, gitops_repo: GitOpsRep
         check("versionVersionMessage", _get(sim, "/api/version", headers))
         check("sessionGetUserInfoResponse", _get(sim, "/api/v1/session/userinfo", headers))
         check("clusterSettings", _get(sim, "/api/v1/settings", headers))
+    check("v1alpha1Cluster", _get(sim, "/api/v1/clusters/https%3A%2F%2Fkubernetes.default.svc"))
+    check("v1alpha1Cluster", _get(sim, "/api/v1/clusters/in-cluster", params={"id.type": "name"}))
     listed = _get(sim, "/api/v1/applications")
     check("v1alpha1ApplicationList", listed)
     for app in ("web", "db", "infra"):
@@ -71,6 +75,7 @@ def test_error_bodies_match_the_swagger(sim: Simulator) -> None:
     cases = [
         ("/api/v1/applications", {}, {}, 401),
         ("/api/v1/applications/db", AUTH, {}, 403),
+        ("/api/v1/clusters/https%3A%2F%2Fother.example", AUTH, {}, 403),
         ("/api/v1/applications/nope", AUTH, {"project": "default"}, 404),
         ("/api/v1/applications/web", AUTH, {"projects": ["a", "b"]}, 400),
         ("/api/v1/applications/web/manifests", AUTH, {}, 500),

@@ -1,0 +1,87 @@
+"""Options that make a local render match Argo CD's repo-server: Argo CD's namespace, the
+cluster's capabilities and kustomize build options (docs/local-rendering.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from argodiff.cli.environment import Environment
+from argodiff.render import RenderOptions
+from argodiff.render.buildoptions import BuildOptions, parse_build_options
+from argodiff.render.capabilities import DEFAULT_FILE, FixedCapabilities, load_capabilities
+from argodiff.render.options import DEFAULT_ARGOCD_NAMESPACE
+from argodiff.repo.checkout import LocalRepo
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def render_flag_options(*, inputs: bool = False) -> Callable[[F], F]:
+    """`--argocd-namespace`, `--capabilities`, `--kustomize-build-options`; with `inputs`,
+    each also reads the action input of the same name."""
+
+    def env(name: str) -> str | None:
+        return f"INPUT_{name.upper()}" if inputs else None
+
+    decorators = [
+        click.option(
+            "--argocd-namespace",
+            envvar=env("argocd-namespace"),
+            default=None,
+            help="Argo CD's own namespace: apps elsewhere read .argocd-source-<ns>_<name>.yaml. "
+            "[default: Argo CD's settings, else argocd]",
+        ),
+        click.option(
+            "--capabilities",
+            "capabilities_file",
+            envvar=env("capabilities"),
+            default=None,
+            metavar="FILE",
+            help="Offline: the cluster's Kubernetes version and API versions for Helm (YAML "
+            f"kubeVersion/apiVersions; `argodiff capabilities -o FILE`). [default: "
+            f"{DEFAULT_FILE} in the repository, when present]",
+        ),
+        click.option(
+            "--kustomize-build-options",
+            envvar=env("kustomize-build-options"),
+            default=None,
+            metavar="OPTIONS",
+            help="Offline: Argo CD's kustomize.buildOptions, e.g. '--enable-helm' [default: "
+            "the repository's argocd-cm, when exactly one is rendered]",
+        ),
+    ]
+
+    def apply(func: F) -> F:
+        for dec in reversed(decorators):
+            func = dec(func)
+        return func
+
+    return apply
+
+
+def with_render_options(repo: LocalRepo, params: dict[str, Any], env: Environment) -> LocalRepo:
+    """`repo` carrying the render options the flags (or their defaults) describe."""
+    namespace = params.get("argocd_namespace") or DEFAULT_ARGOCD_NAMESPACE
+    given = params.get("capabilities_file")
+    path = Path(given) if given else repo.root / DEFAULT_FILE
+    caps = FixedCapabilities()
+    if given or path.is_file():
+        shown = given or DEFAULT_FILE
+        caps = FixedCapabilities(load_capabilities(path, shown), origin=shown)
+    text = params.get("kustomize_build_options")
+    build = (
+        parse_build_options(text, "--kustomize-build-options", strict=True)
+        if text is not None
+        else BuildOptions()
+    )
+    options = RenderOptions(
+        argocd_namespace=namespace,
+        namespace_given=bool(params.get("argocd_namespace")),
+        capabilities=caps,
+        build_options=build,
+    )
+    return dataclasses.replace(repo, render=options)
