@@ -14,6 +14,7 @@ from argodiff.cli.options import local_options
 from argodiff.discover.affected import affected_apps, shard
 from argodiff.discover.applications import discover_applications
 from argodiff.exitcodes import ExitStatus
+from argodiff.render.options import DEFAULT_ARGOCD_NAMESPACE
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo, checkout, default_base
 
@@ -34,6 +35,12 @@ from argodiff.repo.checkout import LocalRepo, checkout, default_base
     default=None,
     help="Also split the apps into N shards (a GitHub Actions matrix).",
 )
+@click.option(
+    "--argocd-namespace",
+    default=DEFAULT_ARGOCD_NAMESPACE,
+    show_default=True,
+    help="Argo CD's own namespace: apps elsewhere read .argocd-source-<ns>_<name>.yaml.",
+)
 @local_options
 @handle_errors
 def affected_command(env: Environment, **params: Any) -> int:
@@ -49,7 +56,13 @@ def affected_command(env: Environment, **params: Any) -> int:
         base_apps = discover_applications(base_dir, repo.apps_dir).apps
         head_found = discover_applications(head_dir, repo.apps_dir)
         found = affected_apps(
-            base_apps, head_found.apps, changed, head_dir, repo.identity, base_root=base_dir
+            base_apps,
+            head_found.apps,
+            changed,
+            head_dir,
+            repo.identity,
+            base_root=base_dir,
+            argocd_namespace=params["argocd_namespace"],
         )
     names = [a.app.name for a in found]
     if params["fmt"] == "json":

@@ -26,6 +26,8 @@ from argodiff.discover.kustomize_graph import (
 )
 from argodiff.errors import ConfigError
 from argodiff.model import Application, Source
+from argodiff.render.options import DEFAULT_ARGOCD_NAMESPACE
+from argodiff.render.overrides import override_files
 
 CHANGED = "changed"
 ADDED = "added"
@@ -266,7 +268,22 @@ def _value_files(app: Application, local: list[bool]) -> Iterator[tuple[str, str
                 yield path, why
 
 
-def _watch(app: Application, repo_root: Path, local: list[bool], graph: KustomizeGraph) -> _Watch:
+def _app_kustomize_files(source: Source, base: str) -> Iterator[str]:
+    """Files the Application's own `kustomize:` options name (patches by path)."""
+    for patch in (source.kustomize or {}).get("patches") or []:
+        if isinstance(patch, dict) and isinstance(patch.get("path"), str):
+            path = join_inside(base, patch["path"])
+            if path is not None:
+                yield path
+
+
+def _watch(
+    app: Application,
+    repo_root: Path,
+    local: list[bool],
+    graph: KustomizeGraph,
+    argocd_namespace: str = DEFAULT_ARGOCD_NAMESPACE,
+) -> _Watch:
     watch = _Watch()
     for path, why in _value_files(app, local):
         watch.add(watch.files, path, _VALUES, why)
@@ -276,10 +293,24 @@ def _watch(app: Application, repo_root: Path, local: list[bool], graph: Kustomiz
         base = _clean(source.path)
         if base is None:
             continue
-        watch.add(watch.dirs, base, _PATH, f"in source path {base}")
         components = (source.kustomize or {}).get("components") or []
         extra = [join_inside(base, c) for c in components if isinstance(c, str)]
         reach = graph.reach(base, *(c for c in extra if c is not None))
+        if graph.kustomization(base) is None or reach.incomplete:
+            # Not a kustomization (Helm, plain directory), or one whose reads the graph cannot
+            # know: every file under the path counts, and so does every incomplete base.
+            why = "; ".join(sorted(set(reach.incomplete.values())))
+            note = f" (kustomize graph not fully read: {why})" if why else ""
+            watch.add(watch.dirs, base, _PATH, f"in source path {base}{note}")
+            for directory, reason in reach.incomplete.items():
+                if directory != base:
+                    why = f"in kustomize base {directory} (graph not fully read: {reason})"
+                    watch.add(watch.dirs, directory, _PATH, why)
+        for name in override_files(app, argocd_namespace):
+            # Merged into the source by the repo-server before it renders.
+            watch.add(watch.files, posixpath.join(base, name), _PATH, "Argo CD source override")
+        for path in _app_kustomize_files(source, base):
+            watch.add(watch.files, path, _KUSTOMIZE, "kustomize patch of the Application")
         for path, ref in reach.files.items():
             watch.add(watch.files, path, _KUSTOMIZE, ref.describe())
         for path, ref in reach.dirs.items():
@@ -326,6 +357,7 @@ def affected_apps(
     identity: LocalSources,
     *,
     base_root: Path | None = None,
+    argocd_namespace: str = DEFAULT_ARGOCD_NAMESPACE,
 ) -> list[AffectedApp]:
     """The apps that `changed` (repository-relative paths) affects, sorted by name, each once.
 
@@ -345,7 +377,7 @@ def affected_apps(
     annotations: dict[AppKey, GeneratePaths] = {}
     for key, app in head_by_key.items():
         local = [identity.is_local(s, repo_root) for s in app.sources]
-        watch = _watch(app, repo_root, local, graph)
+        watch = _watch(app, repo_root, local, graph, argocd_namespace)
         if app.file and (base_by_key.get(key) != app or len(app_files[app.file]) == 1):
             # A file holding several Applications affects only those it changed.
             watch.add(watch.files, app.file, _MANIFEST, "Application manifest")

@@ -26,6 +26,16 @@ INERT_KEYS = frozenset(
 """A kustomization with only these keys lists files and at most labels them: an Application it
 lists deploys the same resources (Argo CD does not pass an Application's labels on)."""
 
+MODELLED_KEYS = INERT_KEYS | {
+    "bases", "components", "crds", "configurations", "patches", "patchesStrategicMerge",
+    "patchesJson6902", "replacements", "configMapGenerator", "secretGenerator",
+    "generatorOptions", "helmCharts", "helmGlobals", "openapi", "images", "commonAnnotations",
+    "namePrefix", "nameSuffix", "namespace", "replicas", "vars", "buildMetadata",
+}  # fmt: skip
+"""Every kustomization field whose file references the graph follows (or that names no file).
+Anything else (an unknown field, `generators`/`transformers`/`validators`: plugins, which may
+read files the graph cannot see) makes the graph incomplete."""
+_PLUGIN_LISTS = ("generators", "transformers", "validators")
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^git@|^(github|gitlab|bitbucket)\.(com|org)/")
 _PLAIN_LISTS = ("resources", "bases", "components", "crds", "configurations")
 # These hold either a file path or an inline YAML document; inline ones span several lines.
@@ -58,6 +68,8 @@ class Reach:
     """Exact paths (kustomization files included), each with the first reference to it."""
     dirs: dict[str, Reference] = field(default_factory=dict)
     """Directories read as a whole (no kustomization in them) or names that no longer exist."""
+    incomplete: dict[str, str] = field(default_factory=dict)
+    """Directories whose kustomization may read files not listed here, and why."""
 
 
 def _strings(value: Any) -> list[str]:
@@ -112,11 +124,30 @@ def read_mapping(root: Path, rel: str) -> dict[str, Any]:
 
     Broken files are not reported here: rendering the app reports them with their error.
     """
+    return _read_mapping(root, rel) or {}
+
+
+def _read_mapping(root: Path, rel: str) -> dict[str, Any] | None:
     try:
         docs = list(iter_documents((root / rel).read_bytes(), rel))
     except (ManifestError, OSError):
+        return None
+    if not docs or docs[0] is None:
         return {}
-    return docs[0] if docs and isinstance(docs[0], dict) else {}
+    return docs[0] if isinstance(docs[0], dict) else None
+
+
+def unmodelled(doc: dict[str, Any] | None) -> str:
+    """Why the graph cannot know every file a kustomization reads ("" when it can)."""
+    if doc is None:
+        return "it could not be read"
+    plugins = [k for k in _PLUGIN_LISTS if doc.get(k)]
+    if plugins:
+        return f"it configures plugins ({', '.join(plugins)})"
+    unknown = sorted(str(k) for k in doc if k not in MODELLED_KEYS and k not in _PLUGIN_LISTS)
+    if unknown:
+        return f"field {unknown[0]} is not modelled"
+    return ""
 
 
 def chart_dependencies(root: Path, chart: str) -> list[str]:
@@ -156,6 +187,7 @@ class KustomizeGraph:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._docs: dict[str, tuple[str, dict[str, Any]] | None] = {}
+        self._unread: dict[str, str] = {}
 
     def kustomization(self, directory: str) -> tuple[str, dict[str, Any]] | None:
         """(file, parsed content) of the kustomization in `directory`, if it has one."""
@@ -167,7 +199,10 @@ class KustomizeGraph:
         for name in KUSTOMIZATION_NAMES:
             rel = posixpath.normpath(posixpath.join(directory, name))
             if (self.root / rel).is_file():
-                return rel, read_mapping(self.root, rel)
+                doc = _read_mapping(self.root, rel)
+                if why := unmodelled(doc):
+                    self._unread[directory] = f"{rel}: {why}"
+                return rel, doc or {}
         return None
 
     def references(self, directory: str) -> list[Reference]:
@@ -201,6 +236,8 @@ class KustomizeGraph:
             if found is None:
                 continue
             out.files.setdefault(found[0], Reference(found[0], "kustomization", found[0]))
+            if directory in self._unread:
+                out.incomplete[directory] = self._unread[directory]
             for ref in self.references(directory):
                 target = self.root / ref.path
                 if target.is_dir():

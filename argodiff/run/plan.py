@@ -164,7 +164,13 @@ def trees(
     affected: set[str] | None = None
     if changed is not None:
         found = affected_apps(
-            base_found.apps, head_found.apps, changed, head_dir, repo.identity, base_root=base_dir
+            base_found.apps,
+            head_found.apps,
+            changed,
+            head_dir,
+            repo.identity,
+            base_root=base_dir,
+            argocd_namespace=repo.render.argocd_namespace,
         )
         affected = {a.app.name for a in found}
     apps = []
@@ -211,7 +217,13 @@ def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
         else:
             changed = req.changed or []
             for item in affected_apps(
-                base_apps, head.apps, changed, repo.root, repo.identity, base_root=base_dir
+                base_apps,
+                head.apps,
+                changed,
+                repo.root,
+                repo.identity,
+                base_root=base_dir,
+                argocd_namespace=repo.render.argocd_namespace,
             ):
                 name = item.app.name
                 plan.apps.append(

@@ -86,7 +86,8 @@ def test_annotation_never_hides_files_the_source_reads(tree: Tree) -> None:
         "apps/web.yaml: Application manifest",
         "argoproj/base/cm.yaml: kustomize resources in argoproj/base/kustomization.yaml "
         "(outside manifest-generate-paths: Argo CD may not refresh the app)",
-        "argoproj/web/README.md: in source path argoproj/web",
+        # Not read by the kustomization, but the annotation names the whole path.
+        "argoproj/web/README.md: manifest-generate-paths .",
     ]
 
 
