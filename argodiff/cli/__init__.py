@@ -15,6 +15,7 @@ COMMANDS = {
     "affected": "argodiff.cli.affected:affected_command",
     "report": "argodiff.cli.report:report_command",
     "demo": "argodiff.cli.demo:demo_command",
+    "capabilities": "argodiff.cli.capabilities:capabilities_command",
 }
 
 

@@ -22,7 +22,8 @@ INPUTS = {
     "github-token", "apps", "revision", "pr", "mode", "fail-on-error", "max-comment-chars",
     "max-comments", "max-diff-lines",
     "instance", "timeout", "lang", "results-file", "fallback", "apps-dir", "app-namespace",
-    "concurrency", "server-side-diff",
+    "concurrency", "server-side-diff", "capabilities", "kustomize-build-options",
+    "argocd-namespace",
 }  # fmt: skip
 OUTPUTS = {"has-diff", "changed-apps", "error-apps", "results-file"}
 

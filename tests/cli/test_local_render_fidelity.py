@@ -234,3 +234,37 @@ def test_simulator_and_local_render_agree(repo: GitRepo, sim: Simulator) -> None
             local = renderer.render(apps[name])
             served = sim.cluster.manifests(sim.cluster.apps()[name])
             assert _untracked(served) == _untracked(local), name
+
+
+def test_capabilities_command_writes_a_file_offline_runs_use(
+    repo: GitRepo, sim: Simulator, tmp_path: Path
+) -> None:
+    out = tmp_path / "caps.yaml"
+    wrote = argodiff(
+        repo.path, "capabilities", "--server", sim.url, "--auth-token", sim.token, "-o", str(out)
+    )
+    assert wrote.returncode == 0, wrote.stderr
+    assert "monitoring.coreos.com/v1/ServiceMonitor" in out.read_text()
+    assert "kubeVersion: '1.32'" in out.read_text()
+    span = ("--base", "HEAD~1", "--head", "HEAD", "-o", "json")
+    used = argodiff(repo.path, "app", "monitored", *span, "--capabilities", str(out))
+    assert used.returncode == 1, used.stderr
+    assert "ServiceMonitor" in _added_kinds(json.loads(used.stdout), "monitored")
+
+
+def test_unknown_cluster_is_one_clear_line(repo: GitRepo, sim: Simulator) -> None:
+    proc = argodiff(
+        repo.path,
+        "capabilities",
+        "--server",
+        sim.url,
+        "--auth-token",
+        sim.token,
+        "--cluster",
+        "https://elsewhere.example",
+    )
+    assert proc.returncode == 2
+    (error,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("argodiff: error: ")]
+    assert "cannot read cluster https://elsewhere.example" in error
+    assert "permission denied" in error and "clusters, get" in error
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,75 @@
+"""`argodiff capabilities`: write a cluster's capabilities file from Argo CD, for offline runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from argodiff.argocd import ArgoClient
+from argodiff.argocd.clusters import IN_CLUSTER, capabilities_of
+from argodiff.argocd.errors import ArgoError
+from argodiff.cli.errors import handle_errors
+from argodiff.cli.options import connection_from, connection_options
+from argodiff.cli.output import in_actions, notifier
+from argodiff.errors import ConfigError
+from argodiff.exitcodes import ExitStatus
+from argodiff.redact import Redactor
+from argodiff.render.capabilities import DEFAULT_FILE
+
+
+@click.command("capabilities")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    metavar="FILE",
+    default="-",
+    show_default=True,
+    help=f"Where to write the YAML ('-': stdout). Commit it as {DEFAULT_FILE} for offline runs.",
+)
+@click.option(
+    "--cluster",
+    default=IN_CLUSTER,
+    show_default=True,
+    help="The destination cluster's server URL, as Applications name it.",
+)
+@click.option("--cluster-name", default="", help="Or the cluster's name in Argo CD.")
+@connection_options
+@handle_errors
+def capabilities_command(**params: Any) -> int:
+    """Write the Kubernetes version and API versions Argo CD knows for a cluster (what Helm's
+    .Capabilities sees when Argo CD renders) as a capabilities file for --capabilities."""
+    conn = connection_from(params)
+    if not conn.servers:
+        raise ConfigError("no Argo CD server: pass --server or set ARGOCD_SERVER")
+    redactor = Redactor(conn.secrets())
+    client = ArgoClient(conn, on_event=notifier(redactor, actions=in_actions(os.environ)))
+    name = params["cluster_name"]
+    value, id_type = (name, "name") if name else (params["cluster"], "url")
+    try:
+        caps = capabilities_of(client.cluster(value, id_type), f"cluster {value}")
+    except ArgoError as exc:
+        raise ConfigError(
+            f"cannot read cluster {value} from Argo CD ({exc}): the account needs `clusters, "
+            "get` (role:readonly has it), and Argo CD must know the cluster by that "
+            f"{'name' if name else 'server URL'}"
+        ) from None
+    finally:
+        client.close()
+    if not caps.kube_version and not caps.api_versions:
+        raise ConfigError(f"Argo CD has no version or API list for cluster {value} yet")
+    text = caps.to_yaml()
+    if params["output"] == "-":
+        click.echo(text, nl=False)
+    else:
+        path = Path(params["output"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        click.echo(
+            f"wrote {path}: Kubernetes {caps.kube_version}, {len(caps.api_versions)} API versions",
+            err=True,
+        )
+    return int(ExitStatus.NO_DIFF)
