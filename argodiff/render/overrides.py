@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from argodiff.application import source_from_dict
+from argodiff.engine.merge import apply_merge_patch
 from argodiff.errors import ManifestError
 from argodiff.model import Application, Source
 from argodiff.render.paths import relative
@@ -48,20 +49,6 @@ def override_files(app: Application, argocd_namespace: str) -> tuple[str, str]:
     """The two file names, in the order they are merged."""
     specific = instance_name(app, argocd_namespace)
     return f"{OVERRIDE_PREFIX}.yaml", f"{OVERRIDE_PREFIX}-{specific}.yaml"
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch: objects merge key by key, `null` deletes a key, anything else
-    (lists included) replaces the target."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    out = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = merge_patch(out.get(key), value)
-    return out
 
 
 def source_to_json(source: Source) -> dict[str, Any]:
@@ -116,7 +103,7 @@ def apply_overrides(
         used.append(shown)
         if patch is None:
             continue
-        merged = merge_patch(merged if merged is not None else source_to_json(source), patch)
+        merged = apply_merge_patch(merged if merged is not None else source_to_json(source), patch)
     if merged is None:
         return source, used
     try:
