@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from argodiff.cli.environment import Environment
+from argodiff.cli.output import notifier
 from argodiff.render import RenderOptions
 from argodiff.render.buildoptions import BuildOptions, parse_build_options
 from argodiff.render.capabilities import DEFAULT_FILE, FixedCapabilities, load_capabilities
@@ -53,6 +54,12 @@ def render_flag_options(*, inputs: bool = False) -> Callable[[F], F]:
             help="Offline: Argo CD's kustomize.buildOptions, e.g. '--enable-helm' [default: "
             "the repository's argocd-cm, when exactly one is rendered]",
         ),
+        click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            help="Print a failing render tool's full output (the report keeps one line).",
+        ),
     ]
 
     def apply(func: F) -> F:
@@ -79,9 +86,21 @@ def with_render_options(repo: LocalRepo, params: dict[str, Any], env: Environmen
         else BuildOptions()
     )
     options = RenderOptions(
+        log=_tool_output_printer(env) if params.get("verbose") else None,
         argocd_namespace=namespace,
         namespace_given=bool(params.get("argocd_namespace")),
         capabilities=caps,
         build_options=build,
     )
     return dataclasses.replace(repo, render=options)
+
+
+def _tool_output_printer(env: Environment) -> Callable[[str], None]:
+    """`--verbose`: a failing tool's whole output on stderr, line by line, scrubbed."""
+    note = notifier(env)
+
+    def show(text: str) -> None:
+        for line in text.splitlines():
+            note(f"verbose: {line}")
+
+    return show

@@ -206,6 +206,7 @@ class Renderer:
                     work_dir=self.work_dir,
                     timeout=self.timeout,
                     flags=flags,
+                    log=self.options.log,
                 ),
             )
         if kind == HELM:

@@ -63,16 +63,26 @@ def probe(url: str) -> None:
     """Fail fast when a chart repository does not accept connections (helm itself would wait
     for the operating system's TCP timeout, minutes)."""
     parts = urlsplit(url if "://" in url else "oci://" + url)
-    default_port = 80 if parts.scheme == "http" else 443
+    port = 80 if parts.scheme == "http" else 443
     try:
-        port = parts.port or default_port
+        port = parts.port or port
         with socket.create_connection((parts.hostname or "", port), timeout=CONNECT_TIMEOUT):
             pass
     except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise RenderError(
-            f"chart repository {url} cannot be reached ({reason or 'timed out'})"
-        ) from None
+        reason = _reason(exc, parts.hostname or "", port)
+        raise RenderError(f"chart repository {url} cannot be reached: {reason}") from None
+
+
+def _reason(exc: Exception, host: str, port: int) -> str:
+    """The cause in a few words, as a reader of a PR comment wants it."""
+    if isinstance(exc, socket.gaierror):
+        return f"could not resolve host {host}"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"connection to {host}:{port} refused"
+    if isinstance(exc, TimeoutError):
+        return f"the connection to {host} timed out"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return reason or "the connection timed out"
 
 
 def helm_message(exc: command.CommandError, *paths: Path) -> str:
@@ -256,7 +266,7 @@ class Helm:
             args.append(f"--version={version}")
         if is_oci(repo_url):
             ref = repo_url.removeprefix("oci://").rstrip("/")
-            probe(ref)
+            probe(f"oci://{ref}")
             args += ["--", f"oci://{ref}/{chart}"]
         else:
             probe(repo_url)

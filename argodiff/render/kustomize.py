@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,12 @@ from argodiff.render.buildenv import BuildEnv, envsubst
 from argodiff.render.buildoptions import BuildOptions
 from argodiff.render.capabilities import Capabilities
 from argodiff.render.paths import existing, fresh_dir, inside, relative
+from argodiff.render.remote import remote_base_failure, strip_klog
 from argodiff.yamlio import load_manifests
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # `kustomize edit set image`'s own tag pattern (kustomize/commands/edit/set/setimage.go).
 _TAG = re.compile(r"^(.*):([a-zA-Z0-9._-]*|\*)$")
-# kubectl logs through klog: `E1130 20:35:48.789501 10540 run.go:72] "command failed" err="…"`.
-_KLOG = re.compile(r'^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(?P<err>.*)"$', re.S)
 
 
 def is_kustomization_dir(path: Path) -> bool:
@@ -59,9 +58,7 @@ def build_flags(options: BuildOptions, caps: Capabilities | None) -> tuple[str, 
 def tool_message(message: str, *roots: Path) -> str:
     """A kustomize error as a reader wants it: no klog prefix, paths relative to the checkout."""
     tool, _, text = message.partition(": ")
-    m = _KLOG.match(text.strip())
-    if m:
-        text = m["err"].replace('\\"', '"')
+    text = strip_klog(text)
     for root in roots:
         text = text.replace(str(root.resolve()) + "/", "").replace(str(root) + "/", "")
     return f"{tool}: {text}"
@@ -242,6 +239,7 @@ def build(
     work_dir: Path,
     timeout: float,
     flags: Sequence[str] = (),
+    log: Callable[[str], None] | None = None,
 ) -> list[Manifest]:
     """The manifests of the kustomization at `app_path`, with the Application's options."""
     shown = relative(app_path, repo_root)
@@ -256,5 +254,10 @@ def build(
     try:
         out = command.run(build_command(target, flags), cwd=app_path, timeout=timeout)
     except command.CommandError as exc:
+        if log is not None:
+            log(f"{shown}: full output of {exc.tool}:\n{exc.args[0]}")
+        remote = remote_base_failure(str(exc), app_path, repo_root)
+        if remote is not None:
+            raise RenderError(remote[1], file=remote[0]) from None
         raise RenderError(tool_message(str(exc), repo_root, target), file=shown) from None
     return load_manifests(out.stdout, f"kustomize build {shown}")

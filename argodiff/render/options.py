@@ -4,7 +4,7 @@ follow from them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,8 @@ class RenderOptions:
     """The namespace was chosen by the user (Argo CD's settings do not replace it)."""
     capabilities: CapabilitiesSource = field(default_factory=FixedCapabilities)
     build_options: BuildOptions = field(default_factory=BuildOptions)
+    log: Callable[[str], None] | None = field(default=None, compare=False)
+    """Told a tool's full output when a render fails (`--verbose`); the report keeps one line."""
 
     def with_server(
         self,
