@@ -20,7 +20,11 @@ _KLOG = re.compile(
     r'err=(?:"(?P<quoted>.*)"|<\n(?P<block>.*)\n\s*>)\s*$',
     re.S,
 )
-_REMOTE_RESOURCE = re.compile(r"accumulating resources from '(?P<url>[^']+)'")
+_REMOTE_RESOURCE = re.compile(
+    r"accumulating resources from '(?P<url>(?:[A-Za-z][A-Za-z0-9+.-]*://|git@|"
+    r"(?:github|gitlab|bitbucket)\.(?:com|org)/)[^']+)'"
+)
+"""kustomize names a resource it could not load; only URLs are remote bases."""
 _CAUSES: tuple[tuple[str, str], ...] = (
     (r"Could not resolve host: (?P<x>[\w.-]+)", "could not resolve host {x}"),
     (r"lookup (?P<x>[\w.-]+)(?: on [^:]+:\d+)?: no such host", "could not resolve host {x}"),

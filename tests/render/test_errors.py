@@ -139,7 +139,7 @@ def test_chart_repository_that_does_not_answer(renderer: Renderer) -> None:
     message = _error(renderer, "remote", source)
     assert message == (
         f"app remote, argoproj/remote/application.yaml: chart repository {url} cannot be "
-        "reached (Connection refused)"
+        f"reached: connection to 127.0.0.1:{port} refused"
     )
 
 
