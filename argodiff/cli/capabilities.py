@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +10,12 @@ import click
 from argodiff.argocd import ArgoClient
 from argodiff.argocd.clusters import IN_CLUSTER, capabilities_of
 from argodiff.argocd.errors import ArgoError
+from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
-from argodiff.cli.output import in_actions, notifier
+from argodiff.cli.output import notifier
 from argodiff.errors import ConfigError
 from argodiff.exitcodes import ExitStatus
-from argodiff.redact import Redactor
 from argodiff.render.capabilities import DEFAULT_FILE
 
 
@@ -39,14 +38,14 @@ from argodiff.render.capabilities import DEFAULT_FILE
 @click.option("--cluster-name", default="", help="Or the cluster's name in Argo CD.")
 @connection_options
 @handle_errors
-def capabilities_command(**params: Any) -> int:
+def capabilities_command(env: Environment, **params: Any) -> int:
     """Write the Kubernetes version and API versions Argo CD knows for a cluster (what Helm's
     .Capabilities sees when Argo CD renders) as a capabilities file for --capabilities."""
-    conn = connection_from(params)
+    conn = connection_from(params, "app")
+    env.protect(conn.secrets())
     if not conn.servers:
         raise ConfigError("no Argo CD server: pass --server or set ARGOCD_SERVER")
-    redactor = Redactor(conn.secrets())
-    client = ArgoClient(conn, on_event=notifier(redactor, actions=in_actions(os.environ)))
+    client = ArgoClient(conn, on_event=notifier(env))
     name = params["cluster_name"]
     value, id_type = (name, "name") if name else (params["cluster"], "url")
     try:
@@ -63,13 +62,12 @@ def capabilities_command(**params: Any) -> int:
         raise ConfigError(f"Argo CD has no version or API list for cluster {value} yet")
     text = caps.to_yaml()
     if params["output"] == "-":
-        click.echo(text, nl=False)
+        env.stdout.write(text)
     else:
         path = Path(params["output"])
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        click.echo(
-            f"wrote {path}: Kubernetes {caps.kube_version}, {len(caps.api_versions)} API versions",
-            err=True,
+        notifier(env)(
+            f"wrote {path}: Kubernetes {caps.kube_version}, {len(caps.api_versions)} API versions"
         )
     return int(ExitStatus.NO_DIFF)
