@@ -127,6 +127,10 @@ def _start(
 ) -> subprocess.Popen[bytes]:
     full_env = _tool_environment(env) if sandbox is None else {**sandbox.env, **(env or {})}
     switch = sandbox is not None and sandbox.uid is not None
+    # Found on argodiff's PATH, never on the sandbox's.
+    executable = which(args[0])
+    if executable is None:
+        raise FileNotFoundError(args[0])
     return subprocess.Popen(
         list(args),
         cwd=cwd,
@@ -139,8 +143,7 @@ def _start(
         user=sandbox.uid if switch and sandbox else None,
         group=sandbox.gid if switch and sandbox else None,
         extra_groups=[] if switch else None,
-        # Look the binary up on argodiff's PATH, not the sandbox's.
-        executable=which(args[0]) or args[0],
+        executable=executable,
     )
 
 

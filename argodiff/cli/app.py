@@ -124,8 +124,8 @@ def app_command(env: Environment, **params: Any) -> int:
             raise ConfigError("--all works with --base (offline); name the apps for a live diff")
 
         def live() -> RunResult:
-            named = plan.named_apps(names, mode, local, params.get("revision") or "")
-            return execute(named, conn=conn, notify=notifier(env), **options)
+            with plan.named_apps(names, mode, local, params.get("revision") or "") as named:
+                return execute(named, conn=conn, notify=notifier(env), **options)
 
         fallback = None
         if params["fallback"] == "offline" and local is not None:

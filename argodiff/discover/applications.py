@@ -15,6 +15,7 @@ from pathlib import Path
 from argodiff.application import APPLICATION_API_GROUP, application_from_manifest, is_application
 from argodiff.errors import ManifestError
 from argodiff.model import Application
+from argodiff.repo import export
 from argodiff.yamlio import iter_documents
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -123,5 +124,10 @@ def discover_applications(repo_root: Path, apps_dir: str = "argoproj") -> Discov
                 f"Application defined more than once: {', '.join(files)}", app=name, file=files[0]
             )
         )
+    snap = export.exported(repo_root)
+    if snap is not None:
+        # Left out of the exported tree: said here, so no Application goes missing unnoticed.
+        for link in snap.refused_under(apps_dir):
+            result.errors.append(ManifestError(snap.refusal(link), file=link))
     result.apps = list(found.values())
     return result

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tempfile
+import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from argodiff import command
 from argodiff.errors import AppError, ManifestError, RenderError
 from argodiff.model import Application, Manifest, Source
-from argodiff.render import helm, kustomize
+from argodiff.render import helm, kustomize, refused, sandbox
 from argodiff.render.buildenv import BuildEnv, build_env
 from argodiff.render.cache import OnceCache
 from argodiff.render.capabilities import Capabilities, ChartProbe
@@ -28,6 +29,7 @@ from argodiff.render.directory import read_directory
 from argodiff.render.options import RenderOptions
 from argodiff.render.overrides import apply_overrides
 from argodiff.render.paths import existing
+from argodiff.repo import export
 from argodiff.repo.identity import RepoIdentity
 
 __all__ = ["RenderOptions", "Renderer", "source_type"]
@@ -82,25 +84,43 @@ class Renderer:
         repo_root: Path,
         *,
         identity: RepoIdentity,
-        work_dir: Path | None = None,
         timeout: float = 300.0,
         revision: str = "",
         options: RenderOptions | None = None,
     ) -> None:
-        self.repo_root = repo_root.resolve()
         self.identity = identity
         self.timeout = timeout
         self.revision = revision
         """The commit being rendered, for `$ARGOCD_APP_REVISION` (empty when unknown)."""
         self.options = options or RenderOptions()
         self._probe = ChartProbe()
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        if work_dir is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="argodiff-render-")
-            work_dir = Path(self._tmp.name)
-        self.work_dir = work_dir
+        # The work directory is the render user's: it must be reachable by it (not under a
+        # private directory such as pytest's), so it is always a fresh one of our own.
+        self._tmp = tempfile.TemporaryDirectory(prefix="argodiff-render-")
+        self.work_dir = sandbox.hand_over(Path(self._tmp.name))
+        # Renders read an exported tree: no `.git`, no link out (repo/export.py). Callers that
+        # discover apps export first and pass that tree; any other directory is exported here,
+        # when first needed.
+        self._given = repo_root
+        self._snapshot = export.exported(repo_root)
+        self._own_snapshot = self._snapshot is None
+        self._snapshot_lock = threading.Lock()
+        self.sandbox = sandbox.tool_sandbox(self.work_dir)
         self._cache: OnceCache[list[Manifest]] = OnceCache()
-        self._helm = helm.Helm(work_dir / "helm", timeout=timeout)
+        self._helm = helm.Helm(self.work_dir / "helm", timeout=timeout, sandbox=self.sandbox)
+
+    @property
+    def snapshot(self) -> export.Snapshot:
+        """The exported tree this Renderer reads."""
+        with self._snapshot_lock:
+            if self._snapshot is None:
+                self._snapshot = export.snapshot_dir(self._given, self.work_dir / "tree")
+            return self._snapshot
+
+    @property
+    def repo_root(self) -> Path:
+        """The root of the exported tree (messages name files relative to it)."""
+        return self.snapshot.root.resolve()
 
     @property
     def blind_charts(self) -> list[str]:
@@ -113,9 +133,10 @@ class Renderer:
         return self._cache.misses
 
     def close(self) -> None:
-        """Remove the work directory when the Renderer created it."""
-        if self._tmp is not None:
-            self._tmp.cleanup()
+        """Remove the work directory (and the tree exported into it)."""
+        if self._own_snapshot and self._snapshot is not None:
+            export.forget(self._snapshot.root)
+        self._tmp.cleanup()
 
     def __enter__(self) -> Renderer:
         return self
@@ -137,6 +158,7 @@ class Renderer:
             if source.is_ref_only:
                 continue
             try:
+                refused.check(self.snapshot, app, source)
                 manifests.extend(self._render_source(app, source))
             except command.CommandError as exc:
                 raise RenderError(str(exc), app=app.name, file=app.file) from None
@@ -207,6 +229,7 @@ class Renderer:
                     timeout=self.timeout,
                     flags=flags,
                     log=self.options.log,
+                    sandbox=self.sandbox,
                 ),
             )
         if kind == HELM:

@@ -4,6 +4,7 @@ written to $HOME and the user's `helm repo` setup plays no part."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -22,6 +23,7 @@ from argodiff.render.buildenv import BuildEnv, envsubst
 from argodiff.render.cache import OnceCache
 from argodiff.render.capabilities import Capabilities, ChartProbe
 from argodiff.render.paths import fresh_dir, inside, relative
+from argodiff.render.sandbox import hand_over
 from argodiff.repo.identity import RepoIdentity
 from argodiff.yamlio import iter_documents, load_manifests
 
@@ -234,9 +236,12 @@ def _refuse_options(job: HelmJob, release: str, namespace: str, shown: str) -> N
 class Helm:
     """`helm pull` and `helm template` with an isolated Helm home under `home`."""
 
-    def __init__(self, home: Path, *, timeout: float) -> None:
+    def __init__(self, home: Path, *, timeout: float, sandbox: command.Sandbox) -> None:
         self.home = home
         self.timeout = timeout
+        # Helm writes its homes: they belong to the render user.
+        home.mkdir(parents=True, exist_ok=True)
+        hand_over(home)
         # The specific locations too: a user's HELM_REPOSITORY_CONFIG would beat the homes.
         self.env = {
             "HELM_CACHE_HOME": str(home / "cache"),
@@ -246,11 +251,12 @@ class Helm:
             "HELM_REPOSITORY_CONFIG": str(home / "config" / "repositories.yaml"),
             "HELM_REGISTRY_CONFIG": str(home / "config" / "registry" / "config.json"),
         }
+        self.sandbox = dataclasses.replace(sandbox, env={**sandbox.env, **self.env})
         self._pulls: OnceCache[Path] = OnceCache()
         self._deps: OnceCache[Path] = OnceCache()
 
     def _run(self, args: list[str], cwd: Path | None = None) -> command.Result:
-        return command.run(args, cwd=cwd, env=self.env, timeout=self.timeout)
+        return command.run(args, cwd=cwd, timeout=self.timeout, sandbox=self.sandbox)
 
     def pull(self, repo_url: str, chart: str, version: str) -> Path:
         """The chart, downloaded once into the work directory and unpacked."""
@@ -301,6 +307,7 @@ class Helm:
         copy = top / shown
         ignore = shutil.ignore_patterns(".git")
         shutil.copytree(chart_dir, copy, symlinks=True, ignore=ignore)
+        hand_over(top, recursive=True)  # `helm dependency build` writes charts/ here
         for dep in deps:
             repo = str(dep.get("repository") or "") if isinstance(dep, dict) else ""
             if repo.startswith("file://"):
@@ -315,6 +322,7 @@ class Helm:
                 target = top / relative(src, repo_root)
                 if src.is_dir() and not target.exists():
                     shutil.copytree(src, target, symlinks=True, ignore=ignore)
+                    hand_over(top, recursive=True)
             elif repo.startswith(("http://", "https://")):
                 probe(repo)
                 self._run(["helm", "repo", "add", "--force-update", "--", _digest(repo), repo])
@@ -366,6 +374,7 @@ class Helm:
         if opts.get("skipTests"):
             args.append("--skip-tests")
         with tempfile.TemporaryDirectory(dir=self._scratch()) as tmp:
+            hand_over(Path(tmp))  # helm reads the inline values file
             inline = opts.get("valuesObject") or opts.get("values")
             if inline:
                 # The last --values file: inline values win over value files (as in Argo CD).
@@ -385,4 +394,4 @@ class Helm:
     def _scratch(self) -> Path:
         path = self.home / "tmp"
         path.mkdir(parents=True, exist_ok=True)
-        return path
+        return hand_over(path)

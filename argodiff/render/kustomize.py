@@ -240,6 +240,7 @@ def build(
     timeout: float,
     flags: Sequence[str] = (),
     log: Callable[[str], None] | None = None,
+    sandbox: command.Sandbox | None = None,
 ) -> list[Manifest]:
     """The manifests of the kustomization at `app_path`, with the Application's options."""
     shown = relative(app_path, repo_root)
@@ -252,7 +253,9 @@ def build(
         wrapper = wrapper_kustomization(app_path, opts, env, target, repo_root)
         (target / "kustomization.yaml").write_text(json.dumps(wrapper, indent=2), "utf-8")
     try:
-        out = command.run(build_command(target, flags), cwd=app_path, timeout=timeout)
+        out = command.run(
+            build_command(target, flags), cwd=app_path, timeout=timeout, sandbox=sandbox
+        )
     except command.CommandError as exc:
         if log is not None:
             log(f"{shown}: full output of {exc.tool}:\n{exc.args[0]}")

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from argodiff.errors import RenderError
+from argodiff.render import sandbox
 
 
 def inside(root: Path, rel: str, *, what: str, file: str = "", base: Path | None = None) -> Path:
@@ -44,4 +45,4 @@ def fresh_dir(parent: Path, prefix: str = "") -> Path:
     """A new, empty directory under `parent`: Renderers may share a work directory and run at
     the same time, so nothing is written to a predictable path."""
     parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    return sandbox.hand_over(Path(tempfile.mkdtemp(dir=parent, prefix=prefix)))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from argodiff.errors import ArgodiffError
 from argodiff.render.options import RenderOptions
-from argodiff.repo import git
+from argodiff.repo import export, git
 from argodiff.repo.identity import RepoIdentity
 
 
@@ -34,9 +34,11 @@ class LocalRepo:
 
 @contextlib.contextmanager
 def checkout(repo: LocalRepo, ref: str | None) -> Iterator[Path]:
-    """The working tree itself (`ref` None), or a clean throwaway checkout of `ref`."""
+    """A copy of the working tree (`ref` None), or a clean throwaway checkout of `ref`: either
+    without `.git` and links out of it (repo/export.py)."""
     if ref is None:
-        yield repo.root
+        with export.working_tree(repo.root) as snap:
+            yield snap.root
     else:
         with git.worktree(repo.root, ref) as path:
             yield path

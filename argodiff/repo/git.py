@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from argodiff.command import CommandError, run
 from argodiff.errors import ArgodiffError, ConfigError
+from argodiff.repo import export
 
 GIT_ENV = {
     # Never wait for a password prompt, and keep git's messages in one language.
@@ -98,20 +97,10 @@ def changed_files(
 
 @contextmanager
 def worktree(repo: Path, ref: str) -> Iterator[Path]:
-    """A clean, detached checkout of `ref` in a temporary directory, removed afterwards."""
-    sha = rev_parse(repo, ref)
-    parent = Path(tempfile.mkdtemp(prefix="argodiff-worktree-"))
-    path = parent / "checkout"
-    try:
-        try:
-            _git(repo, "worktree", "add", "--detach", "--quiet", str(path), sha)
-        except CommandError as exc:
-            raise ArgodiffError(f"git: cannot check out {ref!r} ({exc})") from None
-        yield path
-    finally:
-        shutil.rmtree(parent, ignore_errors=True)
-        # Drop git's registration of the checkout that is now gone.
-        _git(repo, "worktree", "prune")
+    """A clean copy of `ref`'s files in a temporary directory, removed afterwards: no `.git`
+    and no symbolic link out of it (repo/export.py)."""
+    with export.revision(repo, rev_parse(repo, ref)) as snap:
+        yield snap.root
 
 
 def _without_userinfo(url: str) -> str:

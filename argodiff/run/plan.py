@@ -96,23 +96,28 @@ def _planned(
     return PlannedApp(name, head=head, base=base, lifecycle=lifecycle, skip=skip)
 
 
-def named_apps(names: Sequence[str], mode: Mode, repo: LocalRepo | None, revision: str) -> Plan:
+@contextlib.contextmanager
+def named_apps(
+    names: Sequence[str], mode: Mode, repo: LocalRepo | None, revision: str
+) -> Iterator[Plan]:
     """`argodiff app NAME...` against Argo CD: the live side from the cluster, the target side
-    from Argo CD (a revision, or its current target) or from the working tree."""
+    from Argo CD (a revision, or its current target) or from (a copy of) the working tree."""
     if mode is not Mode.LOCAL:
-        return Plan(mode, [PlannedApp(n) for n in names], repo=repo, revision=revision)
+        yield Plan(mode, [PlannedApp(n) for n in names], repo=repo, revision=revision)
+        return
     if repo is None:
         raise ConfigError("--local needs a git checkout of the GitOps repository (see --repo)")
-    found = discover_applications(repo.root, repo.apps_dir)
-    local = _by_name(found.apps)
-    return Plan(
-        mode,
-        [PlannedApp(n, head=local.get(n)) for n in names],
-        repo=repo,
-        head_dir=repo.root,
-        revision=WORKING_TREE,
-        notices=discovery_notices(found),
-    )
+    with checkout(repo, None) as head_dir:
+        found = discover_applications(head_dir, repo.apps_dir)
+        local = _by_name(found.apps)
+        yield Plan(
+            mode,
+            [PlannedApp(n, head=local.get(n)) for n in names],
+            repo=repo,
+            head_dir=head_dir,
+            revision=WORKING_TREE,
+            notices=discovery_notices(found),
+        )
 
 
 def ref_side(root: Path, ref: str) -> Side:
@@ -191,19 +196,20 @@ def trees(
 def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
     """`argodiff pr`: the apps named by a workflow_dispatch (`all` for every app), or the apps
     the pull request's changed files affect; the PR base checked out beside the head."""
-    with base_checkout(repo, req.base_sha) as base_dir:
+    # Apps are found and rendered in a copy of the checkout: no `.git`, no link out.
+    with base_checkout(repo, req.base_sha) as base_dir, checkout(repo, None) as head_dir:
         plan = Plan(
             mode,
             [],
             repo=repo,
-            head_dir=repo.root,
+            head_dir=head_dir,
             base_dir=base_dir,
             revision=req.head_sha,
             base=req.base_sha,
             base_side=revision_side(req.base_sha),
             head_side=revision_side(req.head_sha),
         )
-        head = discover_applications(repo.root, repo.apps_dir)
+        head = discover_applications(head_dir, repo.apps_dir)
         plan.notices += discovery_notices(head)
         if base_dir is not None:
             base_apps = discover_applications(base_dir, repo.apps_dir).apps
@@ -220,7 +226,7 @@ def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
                 base_apps,
                 head.apps,
                 changed,
-                repo.root,
+                head_dir,
                 repo.identity,
                 base_root=base_dir,
                 argocd_namespace=repo.render.argocd_namespace,

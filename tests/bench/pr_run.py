@@ -107,8 +107,8 @@ def requests_per_app(bench: BenchRepo) -> dict[str, Any]:
 
 def live_run(names: Sequence[str], conn: Connection, revision: str) -> RunResult:
     """`argodiff app NAMES --revision REV`, in-process."""
-    plan = named_apps(names, Mode.REVISION, None, revision)
-    return execute(plan, conn=conn, concurrency=conn.concurrency)
+    with named_apps(names, Mode.REVISION, None, revision) as plan:
+        return execute(plan, conn=conn, concurrency=conn.concurrency)
 
 
 def checked(run: RunResult, names: Sequence[str], bench: BenchRepo) -> RunResult:

@@ -66,15 +66,15 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def make_renderer(repo: Path, work_dir: Path) -> Renderer:
+def make_renderer(repo: Path) -> Renderer:
     """A Renderer over `repo`, which is known by REPO_URL."""
     identity = RepoIdentity.of_checkout(repo, remote_urls=[REPO_URL])
-    return Renderer(repo, identity=identity, work_dir=work_dir, timeout=60)
+    return Renderer(repo, identity=identity, timeout=60)
 
 
 @pytest.fixture
 def renderer(repo: Path, tmp_path: Path) -> Iterator[Renderer]:
-    with make_renderer(repo, tmp_path / "work") as r:
+    with make_renderer(repo) as r:
         yield r
 
 

@@ -163,7 +163,7 @@ def test_chart_repository_that_accepts_but_never_answers(repo: Path, tmp_path: P
         silent.listen(8)  # connections complete in the kernel, but nothing ever replies
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
         identity = RepoIdentity.of_checkout(repo)
-        with Renderer(repo, identity=identity, work_dir=tmp_path / "w", timeout=1) as quick:
+        with Renderer(repo, identity=identity, timeout=1) as quick:
             source = {"repoURL": url, "chart": "greeter", "targetRevision": "1.0.0"}
             with pytest.raises(AppError) as err:
                 quick.render(application("remote", source))

@@ -3,10 +3,15 @@ credentials a PR's chart could read and print."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
 
+from argodiff import command
+from argodiff.render import Renderer
+from argodiff.repo.identity import RepoIdentity
 from tests.fixture_repo import GitRepo
 from tests.publish.conftest import FakeGitHub
 from tests.security.canaries import (
@@ -52,7 +57,33 @@ def test_a_chart_cannot_read_the_credentials_from_the_environment(
     github.files = [{"filename": "argoproj/chart/overlays/prod/templates/env.yaml"}]
     job = PrJob(env_reader, checkout(env_reader, tmp_path / "ws"), cli)
     out = job.run(["pr"], action_inputs(closed_port_url(), "offline"))
-    assert out.code == 0, out.stdout + out.stderr
-    assert "environment" in out.texts["results file"]  # the chart did render
+    assert out.code == 2, out.stdout + out.stderr
+    error = json.loads(out.texts["results file"])["apps"][0]["error"]
+    assert error == (
+        "argoproj/chart/overlays/prod/files/env: symbolic link to /proc/self/environ points "
+        "outside the repository: refused (Argo CD's repo-server refuses such links too)"
+    )
     spaced = {" ".join(secret) for secret in (ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN)}
     assert [(w, s) for w, text in out.texts.items() for s in spaced if s in text] == []
+
+
+def test_tools_get_a_minimal_environment_and_no_privileges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a render tool sees of the process: the sandbox's variables only, and (argodiff
+    running as root, as in the action's container) the uid 65534, which cannot read PID 1's
+    environment or root's files."""
+    monkeypatch.setenv("ARGOCD_AUTH_TOKEN", ARGOCD_TOKEN)
+    monkeypatch.setenv("INPUT_ARGOCD-AUTH-TOKEN", ARGOCD_TOKEN)
+    monkeypatch.setenv("HARMLESS", "x")
+    (tmp_path / "repo").mkdir()
+    with Renderer(tmp_path / "repo", identity=RepoIdentity(urls=())) as renderer:
+        script = "env; echo uid=$(id -u); cat /proc/1/environ /proc/$PPID/environ 2>&1; true"
+        out = command.run(["sh", "-c", script], sandbox=renderer.sandbox).stdout.decode()
+    names = {line.split("=", 1)[0] for line in out.splitlines() if "=" in line}
+    assert ARGOCD_TOKEN not in out
+    assert "HARMLESS" not in names
+    assert {"PATH", "HOME", "TMPDIR"} <= names
+    if os.geteuid() == 0:
+        assert "uid=65534" in out
+        assert "Permission denied" in out

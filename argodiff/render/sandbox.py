@@ -1,0 +1,59 @@
+"""Who renders, and with what: rendering tools run a pull request's templates, so they get no
+credential. Their environment holds only what they need (PATH, a HOME, XDG and Helm directories
+of their own), and when argodiff runs as root (the action's container) they run as the
+unprivileged user 65534: `/proc/1/environ` (the action's inputs, the Argo CD token among them),
+argodiff's own `/proc/<pid>/environ` and root-only files are then out of their reach, whatever
+a template asks for. As any other user (a laptop), renders run as that user."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from argodiff.command import Sandbox
+
+RENDER_UID = 65534
+"""`nobody`: owns nothing argodiff or the runner holds."""
+RENDER_GID = 65534
+SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+"""The tools' own PATH (argodiff finds their binaries on its PATH first)."""
+
+
+def switches_user() -> bool:
+    """Whether renders run as RENDER_UID: only root may switch, and only root needs to."""
+    return os.geteuid() == 0
+
+
+def hand_over(path: Path, *, recursive: bool = False) -> Path:
+    """Make `path` (a directory argodiff created) usable by the render user: owned by it when
+    renders switch user, and readable by anyone (never the checkout itself)."""
+    paths = [path]
+    if recursive:
+        paths += [Path(d, n) for d, dirs, files in os.walk(path) for n in (*dirs, *files)]
+    for p in paths:
+        if p.is_symlink():
+            continue
+        if switches_user():
+            os.chown(p, RENDER_UID, RENDER_GID)
+        if p.is_dir():
+            p.chmod(0o755)
+    return path
+
+
+def tool_sandbox(work_dir: Path, tool_env: dict[str, str] | None = None) -> Sandbox:
+    """The Sandbox for renders whose scratch space is `work_dir`: HOME, XDG and TMPDIR inside
+    it (owned by the render user), plus `tool_env` (e.g. Helm's own homes)."""
+    home = work_dir / "home"
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    hand_over(home, recursive=True)
+    env = {
+        "PATH": SAFE_PATH,
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "TMPDIR": str(home / "tmp"),
+        **(tool_env or {}),
+    }
+    switch = switches_user()
+    return Sandbox(env=env, uid=RENDER_UID if switch else None, gid=RENDER_GID if switch else None)
