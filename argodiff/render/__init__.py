@@ -18,10 +18,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from argodiff import command
+from argodiff import command, sandbox
 from argodiff.errors import AppError, ManifestError, RenderError
 from argodiff.model import Application, Manifest, Source
-from argodiff.render import helm, kustomize, refused, sandbox
+from argodiff.render import helm, kustomize, refused
 from argodiff.render.buildenv import BuildEnv, build_env
 from argodiff.render.cache import OnceCache
 from argodiff.render.capabilities import Capabilities, ChartProbe
@@ -96,7 +96,9 @@ class Renderer:
         self._probe = ChartProbe()
         # The work directory is the render user's: it must be reachable by it (not under a
         # private directory such as pytest's), so it is always a fresh one of our own.
-        self._tmp = tempfile.TemporaryDirectory(prefix="argodiff-render-")
+        self._tmp = tempfile.TemporaryDirectory(
+            prefix="argodiff-render-", dir=sandbox.scratch_parent()
+        )
         self.work_dir = sandbox.hand_over(Path(self._tmp.name))
         # Renders read an exported tree: no `.git`, no link out (repo/export.py). Callers that
         # discover apps export first and pass that tree; any other directory is exported here,

@@ -23,8 +23,8 @@ from argodiff.render.buildenv import BuildEnv, envsubst
 from argodiff.render.cache import OnceCache
 from argodiff.render.capabilities import Capabilities, ChartProbe
 from argodiff.render.paths import fresh_dir, inside, relative
-from argodiff.render.sandbox import hand_over
 from argodiff.repo.identity import RepoIdentity
+from argodiff.sandbox import hand_over
 from argodiff.yamlio import iter_documents, load_manifests
 
 CONNECT_TIMEOUT = 5.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from argodiff import sandbox
 from argodiff.errors import RenderError
-from argodiff.render import sandbox
 
 
 def inside(root: Path, rel: str, *, what: str, file: str = "", base: Path | None = None) -> Path:

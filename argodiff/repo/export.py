@@ -22,6 +22,7 @@ from pathlib import Path
 
 from argodiff.command import CommandError, run
 from argodiff.errors import ArgodiffError
+from argodiff.sandbox import scratch_parent
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 NOT_REGULAR = "(not a regular file)"
@@ -172,7 +173,7 @@ def snapshot_dir(src: Path, dest: Path) -> Snapshot:
 @contextlib.contextmanager
 def working_tree(src: Path) -> Iterator[Snapshot]:
     """A sealed copy of the working tree at `src`, removed afterwards."""
-    parent = Path(tempfile.mkdtemp(prefix="argodiff-tree-"))
+    parent = Path(tempfile.mkdtemp(prefix="argodiff-tree-", dir=scratch_parent()))
     try:
         parent.chmod(0o755)
         snap = snapshot_dir(src, parent / "tree")
@@ -185,7 +186,7 @@ def working_tree(src: Path) -> Iterator[Snapshot]:
 @contextlib.contextmanager
 def revision(repo: Path, sha: str) -> Iterator[Snapshot]:
     """A sealed copy of commit `sha` of `repo`, removed afterwards."""
-    parent = Path(tempfile.mkdtemp(prefix="argodiff-tree-"))
+    parent = Path(tempfile.mkdtemp(prefix="argodiff-tree-", dir=scratch_parent()))
     dest = parent / "tree"
     try:
         parent.chmod(0o755)

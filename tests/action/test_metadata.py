@@ -232,7 +232,7 @@ def test_ci_image_job_smoke_tests_the_built_image() -> None:
     assert "--entrypoint kustomize argodiff:ci version" in smoke
     assert "command -v pip" in smoke and "org.opencontainers.image.version" in smoke
     size = ci_image_step("Image size")["run"]
-    assert "GITHUB_STEP_SUMMARY" in size and "test \"$size\" -lt" in size
+    assert "GITHUB_STEP_SUMMARY" in size and 'test "$size" -lt' in size
 
 
 def test_ci_demo_step_runs_argodiff_demo_on_a_copy_of_argoproj(tmp_path: Path) -> None:

@@ -8,9 +8,12 @@ a template asks for. As any other user (a laptop), renders run as that user."""
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 from argodiff.command import Sandbox
+from argodiff.errors import ArgodiffError
 
 RENDER_UID = 65534
 """`nobody`: owns nothing argodiff or the runner holds."""
@@ -22,6 +25,30 @@ SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 def switches_user() -> bool:
     """Whether renders run as RENDER_UID: only root may switch, and only root needs to."""
     return os.geteuid() == 0
+
+
+def _reachable(path: Path) -> bool:
+    """Whether anyone may traverse every directory from `/` down to `path`."""
+    try:
+        return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
+    except OSError:
+        return False
+
+
+def scratch_parent() -> str | None:
+    """Where trees and work directories for renders go (None: the system's default). When
+    renders switch user, it must be a directory that user can reach: TMPDIR may be private
+    (a CI temp directory, pytest's), then /tmp or /var/tmp serve."""
+    default = tempfile.gettempdir()
+    if not switches_user():
+        return None
+    for candidate in (default, "/tmp", "/var/tmp", "/dev/shm"):
+        if _reachable(Path(candidate)) and os.access(candidate, os.W_OK):
+            return candidate
+    raise ArgodiffError(
+        f"no temporary directory the render user (uid {RENDER_UID}) can reach; set TMPDIR "
+        "to one whose every parent is world-searchable"
+    )
 
 
 def hand_over(path: Path, *, recursive: bool = False) -> Path:
