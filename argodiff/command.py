@@ -206,6 +206,14 @@ def run(
         proc = _start(args, cwd, env, sandbox)
     except FileNotFoundError:
         raise CommandError(tool, "not installed (not found on PATH)") from None
+    except PermissionError:
+        if sandbox is None or sandbox.uid is None:
+            raise
+        raise CommandError(
+            tool,
+            f"cannot be run by the render user (uid {sandbox.uid}): permission denied on the "
+            "binary or a directory on its way; install it where every user may run it",
+        ) from None
     with _lock:
         _groups.add(proc.pid)
     try:

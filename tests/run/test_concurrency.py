@@ -4,7 +4,8 @@ a real `argodiff pr --mode offline` starts, through a `kustomize` that logs when
 from __future__ import annotations
 
 import os
-import stat
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,8 +32,14 @@ def _files() -> dict[str, str]:
 def logging_kustomize(tmp_path: Path) -> Iterator[Path]:
     """A `kustomize` first on PATH that logs the start and end of each build (nanoseconds) and
     takes at least RENDER_SECONDS, then builds with kubectl's kustomize."""
-    bin_dir, log = tmp_path / "bin", tmp_path / "renders.log"
-    bin_dir.mkdir()
+    # Renders run as uid 65534 under root: the shim and its log must be reachable by it,
+    # which pytest's private tmp_path is not.
+    top = Path(tempfile.mkdtemp(prefix="argodiff-shim-"))
+    top.chmod(0o755)
+    bin_dir, log = top / "bin", top / "renders.log"
+    bin_dir.mkdir(mode=0o755)
+    log.touch(mode=0o666)
+    log.chmod(0o666)
     shim = bin_dir / "kustomize"
     shim.write_text(
         "#!/bin/sh\n"
@@ -44,8 +51,9 @@ def logging_kustomize(tmp_path: Path) -> Iterator[Path]:
         "exit $rc\n",
         encoding="utf-8",
     )
-    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    shim.chmod(0o755)
     yield log
+    shutil.rmtree(top, ignore_errors=True)
 
 
 def _most_at_once(log: Path) -> int:
