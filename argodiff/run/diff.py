@@ -91,7 +91,15 @@ def execute(
                 _live_job, plan, client, settings, head, server_side_diff=policy
             )
         run.apps = run_jobs(
-            [Job(p.name, functools.partial(job, p)) for p in plan.apps],
+            [
+                Job(
+                    p.name,
+                    functools.partial(job, p),
+                    file=p.definition.file,
+                    url=client.app_url(p.definition) if client else "",
+                )
+                for p in plan.apps
+            ],
             concurrency=concurrency,
             timeout=timeout,
             on_done=progress,
@@ -135,6 +143,7 @@ def _live_job(
         new = comparing(mode, NOTHING, plan.head_side, RenderedBy.ARGODIFF)
         sides = Sides(item.head, [], head.render(item.head), new, lifecycle=Lifecycle.NEW)
         return result_of(sides, settings)
+    app.file = app.file or item.definition.file
     resources = client.managed_resources(app)
     live = [r.live for r in resources if r.live is not None]
     targets: list[Manifest]

@@ -22,10 +22,16 @@ Notify = Callable[[str], None]
 class Job:
     name: str
     run: AppTask
+    file: str = ""
+    """The file that defines the app, named when it fails."""
+    url: str = ""
+    """The app's page in Argo CD, linked when it fails."""
 
 
-def failed(name: str, message: str) -> AppResult:
-    return AppResult(name=name, status=AppStatus.ERROR, error=message)
+def failed(job: Job, message: str, file: str = "") -> AppResult:
+    return AppResult(
+        name=job.name, status=AppStatus.ERROR, error=message, file=file or job.file, url=job.url
+    )
 
 
 def _guarded(job: Job) -> AppResult:
@@ -35,9 +41,10 @@ def _guarded(job: Job) -> AppResult:
     except ArgodiffError as exc:
         # An app's own failure, or the run's met while asking for this app (a rejected token,
         # a server gone): either way it costs this app, and the others go on.
-        return failed(job.name, exc.detail() if exc.app in ("", job.name) else str(exc))
+        ours = exc.app in ("", job.name)
+        return failed(job, exc.detail() if ours else str(exc), exc.file if ours else "")
     except Exception as exc:  # a bug must cost one app, not the run (and never show a traceback)
-        return failed(job.name, f"internal error ({type(exc).__name__}): {exc}")
+        return failed(job, f"internal error ({type(exc).__name__}): {exc}")
 
 
 def run_jobs(
@@ -87,5 +94,5 @@ def run_jobs(
         if job.name in results:
             out.append(results[job.name])
         else:
-            out.append(failed(job.name, messages.TIMED_OUT(seconds=f"{timeout:g}")))
+            out.append(failed(job, messages.TIMED_OUT(seconds=f"{timeout:g}")))
     return out
