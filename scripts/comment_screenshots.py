@@ -79,7 +79,8 @@ def _color_diffs(page: str) -> str:
 
 def _alerts(page: str) -> str:
     return page.replace(
-        "<blockquote>\n<p>[!WARNING]", '<blockquote class="alert">\n<p><span class="title">⚠ Warning</span>'
+        "<blockquote>\n<p>[!WARNING]",
+        '<blockquote class="alert">\n<p><span class="title">⚠ Warning</span>',
     )
 
 
@@ -88,10 +89,14 @@ def to_page(markdown: str, lang: str) -> str:
         markdown, options=cmarkgfm.Options.CMARK_OPT_UNSAFE
     )
     for name in OPEN:
-        body = body.replace("<details>\n<summary>📝 <b>" + name, "<details open>\n<summary>📝 <b>" + name)
-        body = body.replace("<details>\n<summary>🆕 <b>" + name, "<details open>\n<summary>🆕 <b>" + name)
+        body = body.replace(
+            "<details>\n<summary>📝 <b>" + name, "<details open>\n<summary>📝 <b>" + name
+        )
+        body = body.replace(
+            "<details>\n<summary>🆕 <b>" + name, "<details open>\n<summary>🆕 <b>" + name
+        )
     body = _alerts(_color_diffs(body))
-    who = "github-actions" if lang == "en" else "github-actions"
+    who = "github-actions"
     return (
         f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><style>{CSS}</style>'
         f'<div class="comment"><div class="head"><b>{html.escape(who)}</b> bot commented</div>'
@@ -99,11 +104,15 @@ def to_page(markdown: str, lang: str) -> str:
     )
 
 
-def comment_parts(lang: str, work: Path, fixture: Fixture, server: str, checkout_dir: Path) -> list[str]:
+def comment_parts(
+    lang: str, work: Path, fixture: Fixture, server: str, checkout_dir: Path
+) -> list[str]:
     """`argodiff pr --dry-run`, as the action runs it, printing the comment parts."""
     event = work / "event.json"
     event.write_text(json.dumps(pr_event(fixture)), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "ARGOCD_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "ARGOCD_"))
+    }
     env |= {
         "GITHUB_EVENT_NAME": "pull_request",
         "GITHUB_EVENT_PATH": str(event),
