@@ -31,12 +31,14 @@ from tests.fixture_repo import GitRepo  # noqa: E402
 from tests.security.harness import Fixture, checkout, pr_event  # noqa: E402
 from tests.simulator import Simulator  # noqa: E402
 
-TOKEN = "screenshot.token"
+TOKEN = "screenshot.comment.token"
 OPEN = ("web", "rbac", "cache")
 """Apps whose section is shown unfolded, as a reviewer who clicked them sees them."""
 
 CSS = """
-body { margin: 0; background: #fff; color: #1f2328; font: 14px/1.5 -apple-system,
+@font-face { font-family: "Emoji"; src: local("Noto Color Emoji");
+  unicode-range: U+1F000-1FAFF, U+2190-21FF, U+2600-27BF, U+2B00-2BFF, U+FE0F; }
+body { margin: 0; background: #fff; color: #1f2328; font: 14px/1.5 "Emoji", -apple-system,
   "Segoe UI", "Noto Sans", "Noto Sans CJK JP", Helvetica, Arial, sans-serif,
   "Noto Color Emoji"; }
 .comment { max-width: 880px; margin: 16px; border: 1px solid #d1d9e0; border-radius: 6px; }
@@ -130,9 +132,12 @@ def comment_parts(
         [sys.executable, "-m", "argodiff", "pr", "--dry-run", "--no-fail-on-error"],
         cwd=checkout_dir, env=env, capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
+    if "<!-- argodiff:" not in proc.stdout:
+        raise SystemExit(f"argodiff pr printed no comment:\n{proc.stdout}\n{proc.stderr}")
     text = proc.stdout[proc.stdout.index("<!-- argodiff:") :]
     parts = re.split(r"(?m)^(?=<!-- argodiff:lolice part=)", text)
-    return [p for p in parts if p.strip()]
+    # Each part ends with its footer; what follows the last is the job's own log.
+    return [p[: p.rindex("</sub>\n") + 7] for p in parts if "</sub>\n" in p]
 
 
 def main() -> int:

@@ -391,7 +391,7 @@ def app_comparison(what: Comparison, s: Strings, show: Callable[[str], str]) -> 
         return s.comparison_plain.format(before=before, after=after)
     if what.rendered_by is RenderedBy.ARGOCD:
         how = s.rendered["argocd"]
-    elif what.before.kind is SideKind.LIVE:
+    elif what.before.kind in (SideKind.LIVE, SideKind.NONE):
         how = s.rendered["argodiff"]
     else:
         how = s.rendered["both"]

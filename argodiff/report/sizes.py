@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argodiff.model import ResourceKey
 
 _HEADERS = ("=====", "--- ", "+++ ")
@@ -18,8 +20,10 @@ def _hunks(diff: str) -> str:
     return diff[start:]
 
 
+@functools.lru_cache(maxsize=4096)
 def line_counts(diff: str) -> tuple[int, int]:
-    """Lines added and removed by a unified diff (counted in C: megabytes take milliseconds)."""
+    """Lines added and removed by a unified diff (counted in C: megabytes take milliseconds;
+    a report asks several times per resource, so answers are kept)."""
     body = "\n" + _hunks(diff)
     return body.count("\n+"), body.count("\n-")
 
