@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 from argodiff.engine import diff_app, server_side_apply
+from argodiff.engine.schema import Schemas
+from argodiff.engine.structured import field_set
 from argodiff.model import Change, Manifest, ResourceDiff
 from tests.engine import objects as o
 
@@ -268,3 +270,15 @@ def test_without_a_schema_custom_lists_are_atomic() -> None:
     [result] = _diff(_widget([{"id": "a"}]), live)
     assert "-  - id: b" in result.diff
     assert "-  - id: c" in result.diff
+
+
+def test_field_sets_encode_as_managed_fields_do() -> None:
+    svc = _service([80])
+    svc["metadata"]["finalizers"] = ["example.com/keep"]
+    resolved = Schemas([]).resolve(svc)
+    fields = field_set(svc, resolved.root, resolved.schema)
+    assert fields["f:spec"]["f:ports"] == {
+        _port(80): {".": {}, "f:name": {}, "f:port": {}, "f:targetPort": {}}
+    }
+    assert fields["f:spec"]["f:selector"] == {}  # an atomic map is one leaf
+    assert fields["f:metadata"]["f:finalizers"] == {'v:"example.com/keep"': {}}
