@@ -124,12 +124,12 @@ _NO_SCHEMA = Resolved(BUILTIN, DEDUCED)
 
 
 class Schemas:
-    """The schemas one app's objects resolve to: built-in table, then the app's CRDs."""
+    """The schemas one app's objects resolve to: built-in table, then the app's CRDs (each
+    converted when an object of its kind first asks, as most CRDs have no instance here)."""
 
     def __init__(self, objects: Iterable[Manifest]) -> None:
+        self._raw: dict[tuple[str, str, str], Any] = {}
         self._crds: dict[tuple[str, str, str], Resolved] = {}
-        types: dict[str, dict[str, Field]] = {}
-        roots: list[tuple[tuple[str, str, str], str]] = []
         for obj in objects:
             if not is_crd(obj):
                 continue
@@ -138,18 +138,9 @@ class Schemas:
                 continue
             group, kind = str(spec.get("group") or ""), str(spec["names"].get("kind") or "")
             for version in spec.get("versions") or []:
-                if not isinstance(version, dict):
-                    continue
-                schema = (version.get("schema") or {}).get("openAPIV3Schema")
-                converter = _CrdConverter(f"{group}/{kind}/{version.get('name')}")
-                entry = converter.convert(schema)
-                if entry is None or entry[0] != "struct":
-                    continue
-                types.update(converter.types)
-                roots.append(((group, kind, str(version.get("name"))), entry[1]))
-        crd_schema = Schema(types, key_defaults=False)
-        for key, root in roots:
-            self._crds[key] = Resolved(crd_schema, Node("struct", root))
+                if isinstance(version, dict):
+                    schema = (version.get("schema") or {}).get("openAPIV3Schema")
+                    self._raw[(group, kind, str(version.get("name")))] = schema
 
     def resolve(self, obj: Manifest) -> Resolved:
         """The schema and root type of `obj`; no schema (deduced) when argodiff has none."""
@@ -157,7 +148,16 @@ class Schemas:
         builtin = k8s_types.ROOTS.get(f"{group}/{kind}")
         if builtin is not None:
             return Resolved(BUILTIN, Node("struct", builtin))
-        return self._crds.get((group, kind, _version(obj)), _NO_SCHEMA)
+        key = (group, kind, _version(obj))
+        if key not in self._crds:
+            self._crds[key] = self._convert(key)
+        return self._crds[key]
 
-    def knows(self, obj: Manifest) -> bool:
-        return self.resolve(obj) is not _NO_SCHEMA
+    def _convert(self, key: tuple[str, str, str]) -> Resolved:
+        if key not in self._raw:
+            return _NO_SCHEMA
+        converter = _CrdConverter("/".join(key))
+        entry = converter.convert(self._raw[key])
+        if entry is None or entry[0] != "struct":
+            return _NO_SCHEMA
+        return Resolved(Schema(converter.types, key_defaults=False), Node("struct", entry[1]))
