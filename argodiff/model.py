@@ -80,6 +80,17 @@ class Source:
         return bool(self.ref) and not self.path and not self.chart
 
 
+@dataclass(frozen=True)
+class GeneratedBy:
+    """The ApplicationSet that generates an Application (local discovery only)."""
+
+    name: str
+    digest: str
+    """Fingerprint of the ApplicationSet's spec: tells whether its definition changed."""
+    reads: tuple[str, ...] = ()
+    """Repository files its generators read (git files generator)."""
+
+
 @dataclass
 class Application:
     """An Argo CD Application, from the API or from a file in the repository."""
@@ -101,6 +112,8 @@ class Application:
     sync_revisions: list[str] = field(default_factory=list)
     file: str = ""
     """Repository-relative path of the manifest that defines the app (local discovery only)."""
+    generated_by: GeneratedBy | None = field(default=None, compare=False)
+    """Set for an app an ApplicationSet generates (`file` is then the ApplicationSet's)."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,8 @@ class Comparison:
     before: Side
     after: Side
     rendered_by: RenderedBy
+
+
 class DiffMode(StrEnum):
     """How an app's predicted live state was worked out, as Argo CD would for it."""
 
@@ -243,6 +258,8 @@ class AppResult:
     lifecycle: Lifecycle = Lifecycle.EXISTING
     diff_mode: str = ""
     """A DiffMode value; empty when nothing was diffed (errors, skipped apps)."""
+    application_set: str = ""
+    """The ApplicationSet that generates the app (empty for an app written by hand)."""
 
     def count(self, change: Change) -> int:
         return sum(1 for r in self.resources if r.change is change)

@@ -54,6 +54,7 @@ def _app_to_dict(app: AppResult) -> dict[str, Any]:
         "diffMode": app.diff_mode,
         "file": app.file,
         "warnings": list(app.warnings),
+        **({"applicationSet": app.application_set} if app.application_set else {}),
         "counts": {c.value: app.count(c) for c in Change},
         "resources": [
             {
@@ -145,6 +146,7 @@ def _app_from_dict(d: dict[str, Any]) -> AppResult:
         diff_mode=str(d.get("diffMode") or ""),
         file=str(d.get("file") or ""),
         warnings=[str(w) for w in d.get("warnings") or []],
+        application_set=str(d.get("applicationSet") or ""),
         resources=[
             ResourceDiff(
                 key=ResourceKey(

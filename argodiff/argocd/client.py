@@ -116,6 +116,11 @@ class ArgoClient:
             raise UnexpectedAnswer(APPLICATIONS_PATH, "items is not a list")
         return [self._application(item, APPLICATIONS_PATH) for item in items]
 
+    def clusters(self) -> dict[str, Any]:
+        """`GET /api/v1/clusters` as Argo CD answers it (for ApplicationSet clusters
+        generators; the account needs `clusters, get`)."""
+        return self._get(CLUSTERS_PATH)
+
     def get_application(self, name: str, *, project: str = "") -> Application:
         """One Application. With `project`, a missing app is a 404 rather than a 403."""
         path = f"{APPLICATIONS_PATH}/{quote(name, safe='')}"

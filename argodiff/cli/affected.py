@@ -8,10 +8,12 @@ from typing import Any
 
 import click
 
+from argodiff.appsets import outcome
+from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import local_options
-from argodiff.discover.affected import affected_apps, shard
+from argodiff.discover.affected import AffectedApp, affected_apps, shard
 from argodiff.discover.applications import discover_applications
 from argodiff.exitcodes import ExitStatus
 from argodiff.render.options import DEFAULT_ARGOCD_NAMESPACE
@@ -41,11 +43,13 @@ from argodiff.repo.checkout import LocalRepo, checkout, default_base
     show_default=True,
     help="Argo CD's own namespace: apps elsewhere read .argocd-source-<ns>_<name>.yaml.",
 )
+@appset_options()
 @local_options
 @handle_errors
 def affected_command(env: Environment, **params: Any) -> int:
     """List the Applications that files changed since --base affect, and why."""
     repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
+    repo = with_appsets(repo, params, None)
     base = params["base"] or default_base(repo.root)
     base_sha = git.rev_parse(repo.root, base)
     changed = git.changed_files(repo.root, base_sha, params["head"])
@@ -53,10 +57,10 @@ def affected_command(env: Environment, **params: Any) -> int:
         git.worktree(repo.root, base_sha) as base_dir,
         checkout(repo, params["head"]) as head_dir,
     ):
-        base_apps = discover_applications(base_dir, repo.apps_dir).apps
-        head_found = discover_applications(head_dir, repo.apps_dir)
+        base_found = discover_applications(base_dir, repo.apps_dir, repo.appsets)
+        head_found = discover_applications(head_dir, repo.apps_dir, repo.appsets)
         found = affected_apps(
-            base_apps,
+            outcome.comparable_base(base_found.apps, head_found),
             head_found.apps,
             changed,
             head_dir,
@@ -65,15 +69,21 @@ def affected_command(env: Environment, **params: Any) -> int:
             argocd_namespace=params["argocd_namespace"],
         )
     names = [a.app.name for a in found]
+    notices = outcome.notices(head_found, base_found) + outcome.touched(
+        found, head_found, base_found
+    )
+    appset_errors = [
+        f"ApplicationSet {r.application_set}: {r.error}"
+        for r in outcome.results(head_found)
+        if r.error
+    ]
     if params["fmt"] == "json":
         doc: dict[str, Any] = {
             "base": base_sha,
             "changedFiles": len(changed),
-            "apps": [
-                {"name": a.app.name, "state": a.state, "reasons": a.reasons, "file": a.app.file}
-                for a in found
-            ],
-            "errors": [str(e) for e in head_found.errors],
+            "apps": [_app_entry(a) for a in found],
+            "notices": notices,
+            "errors": [str(e) for e in head_found.errors] + appset_errors,
         }
         if params["shards"]:
             doc["matrix"] = {
@@ -91,12 +101,31 @@ def affected_command(env: Environment, **params: Any) -> int:
                 file=env.stdout,
             )
         for item in found:
-            click.echo(f"{item.app.name} ({item.state})", file=env.stdout)
+            gen = item.app.generated_by
+            click.echo(
+                f"{item.app.name} ({item.state})"
+                + (f" [ApplicationSet {gen.name}]" if gen is not None else ""),
+                file=env.stdout,
+            )
             for reason in item.reasons:
                 click.echo(f"  - {reason}", file=env.stdout)
-        for err in head_found.errors:
+        for line in notices:
+            click.echo(line, file=env.stdout)
+        for err in [*map(str, head_found.errors), *appset_errors]:
             click.echo(f"warning: {err}", file=env.stderr)
         if params["shards"]:
             for i, part in enumerate(shard(names, params["shards"])):
                 click.echo(f"shard {i + 1}: {','.join(part)}", file=env.stdout)
     return int(ExitStatus.NO_DIFF)
+
+
+def _app_entry(item: AffectedApp) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": item.app.name,
+        "state": item.state,
+        "reasons": item.reasons,
+        "file": item.app.file,
+    }
+    if item.app.generated_by is not None:
+        entry["applicationSet"] = item.app.generated_by.name
+    return entry

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from argodiff import deadline
+from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options, local_options
@@ -77,6 +78,7 @@ from argodiff.settings import Mode
     help="Seconds for the whole run; apps not diffed by then are listed.",
 )
 @connection_options
+@appset_options()
 @local_options
 @render_flag_options()
 @handle_errors
@@ -99,6 +101,8 @@ def app_command(env: Environment, **params: Any) -> int:
         env,
         required=bool(params.get("base") or params.get("local_flag") or params["all_apps"]),
     )
+    if local is not None:
+        local = with_appsets(local, params, None if params.get("base") else conn)
     options = {
         "concurrency": conn.concurrency,
         "timeout": params["timeout"],

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from argodiff import deadline, safewrite
+from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import connection_from, connection_options
@@ -146,6 +147,7 @@ def _env(name: str, *more: str) -> list[str]:
     help="Directory of the Application manifests.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the comment parts instead of posting them.")
+@appset_options(_env)
 @connection_options
 @render_flag_options(inputs=True)
 @handle_errors
@@ -164,6 +166,7 @@ def pr_command(env: Environment, **params: Any) -> int:
     workspace = ctx.workspace or Path.cwd()
     urls = [f"{ctx.server_url}/{ctx.repository}"] if ctx.repository else []
     repo = with_render_options(LocalRepo.find(workspace, params["apps_dir"], urls), params, env)
+    repo = with_appsets(repo, params, conn if params["mode"] != Mode.OFFLINE else None)
     gh = github_client(ctx.token, api_url=ctx.api_url) if ctx.token else None
     # Progress and errors name apps, files and servers from the PR: nothing printed while
     # the apps are found and diffed may act on the runner.

@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from argodiff.application import APPLICATION_API_GROUP, application_from_manifest, is_application
+from argodiff.appsets.expand import AppSetOptions, Expansion, expand, is_application_set
 from argodiff.errors import ManifestError
 from argodiff.model import Application
 from argodiff.repo import export
@@ -24,7 +26,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 _CHUNK = 1 << 20
 # A file that cannot define an Application is passed over without parsing it (fast, and Helm
 # templates or other invalid-but-unrelated YAML are not reported).
-_MENTIONS_APPLICATION = re.compile(rb"\bApplication\b")
+_MENTIONS_APPLICATION = re.compile(rb"\bApplication(?:Set)?\b")
 _CHART_FILE = "Chart.yaml"
 
 
@@ -33,6 +35,8 @@ class Discovery:
     apps: list[Application] = field(default_factory=list)
     errors: list[ManifestError] = field(default_factory=list)
     """Malformed files or Applications, each naming the file (and the app when known)."""
+    appsets: list[Expansion] = field(default_factory=list)
+    """Every ApplicationSet, with the apps it generates (in `apps` too) or why it has none."""
 
 
 def _manifest_files(root: Path) -> Iterator[Path]:
@@ -59,8 +63,11 @@ def _mentions_application(path: Path) -> bool:
     return False
 
 
-def _read_file(path: Path, rel: str, result: Discovery) -> list[Application]:
-    """The file's Applications; a malformed one is reported and the others are kept."""
+def _read_file(
+    path: Path, rel: str, result: Discovery, appsets: list[tuple[dict[str, Any], str]]
+) -> list[Application]:
+    """The file's Applications (its ApplicationSets go to `appsets`); a malformed one is
+    reported and the others are kept."""
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ManifestError(
             f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read", file=rel
@@ -79,6 +86,8 @@ def _read_file(path: Path, rel: str, result: Discovery) -> list[Application]:
                 apps.append(application_from_manifest(doc, file=rel))
             except ManifestError as exc:
                 result.errors.append(exc)
+        elif is_application_set(doc):
+            appsets.append((doc, rel))
         elif str(doc.get("apiVersion", "")).startswith(APPLICATION_API_GROUP) and not doc.get(
             "kind"
         ):
@@ -90,8 +99,11 @@ def _read_file(path: Path, rel: str, result: Discovery) -> list[Application]:
     return apps
 
 
-def discover_applications(repo_root: Path, apps_dir: str = "argoproj") -> Discovery:
-    """Every `argoproj.io` Application in YAML/JSON files under `repo_root/apps_dir`."""
+def discover_applications(
+    repo_root: Path, apps_dir: str = "argoproj", appsets: AppSetOptions | None = None
+) -> Discovery:
+    """Every `argoproj.io` Application in YAML/JSON files under `repo_root/apps_dir`, and every
+    Application the ApplicationSets there generate (expanded from this checkout)."""
     result = Discovery()
     root = repo_root / apps_dir
     if not root.is_dir():
@@ -99,12 +111,13 @@ def discover_applications(repo_root: Path, apps_dir: str = "argoproj") -> Discov
         return result
     found: dict[str, Application] = {}
     duplicates: dict[str, list[str]] = {}
+    appset_docs: list[tuple[dict[str, Any], str]] = []
     for path in _manifest_files(root):
         rel = path.relative_to(repo_root).as_posix()
         try:
             if not path.is_file() or not _mentions_application(path):
                 continue
-            apps = _read_file(path, rel, result)
+            apps = _read_file(path, rel, result, appset_docs)
         except ManifestError as exc:
             result.errors.append(exc)
             continue
@@ -114,6 +127,13 @@ def discover_applications(repo_root: Path, apps_dir: str = "argoproj") -> Discov
         for app in apps:
             if app.name in found:
                 duplicates.setdefault(app.name, [found[app.name].file]).append(rel)
+            else:
+                found[app.name] = app
+    for expansion in _expand_all(appset_docs, repo_root, appsets or AppSetOptions()):
+        result.appsets.append(expansion)
+        for app in expansion.apps:
+            if app.name in found:
+                duplicates.setdefault(app.name, [found[app.name].file]).append(app.file)
             else:
                 found[app.name] = app
     for name, files in duplicates.items():
@@ -131,3 +151,21 @@ def discover_applications(repo_root: Path, apps_dir: str = "argoproj") -> Discov
             result.errors.append(ManifestError(snap.refusal(link), file=link))
     result.apps = list(found.values())
     return result
+
+
+def _expand_all(
+    docs: list[tuple[dict[str, Any], str]], repo_root: Path, options: AppSetOptions
+) -> list[Expansion]:
+    """Each ApplicationSet expanded; a second one of the same name is an error (Kubernetes
+    would keep only one of them)."""
+    out: list[Expansion] = []
+    seen: dict[tuple[str, str], str] = {}
+    for doc, rel in docs:
+        expansion = expand(doc, rel, repo_root, options)
+        key = (expansion.name, expansion.namespace)
+        if expansion.name and key in seen:
+            expansion.apps, expansion.manifests = [], {}
+            expansion.error = f"ApplicationSet defined more than once: {seen[key]}, {rel}"
+        seen.setdefault(key, rel)
+        out.append(expansion)
+    return out

@@ -195,6 +195,7 @@ def diff_app(
     renders: bool = False,
     mode: DiffMode | None = None,
     hidden_secrets: list[ResourceKey] | None = None,
+    live_app: Application | None = None,
 ) -> list[ResourceDiff]:
     """The resources of `app` that would change, live -> predicted, in Argo CD's order.
 
@@ -204,7 +205,8 @@ def diff_app(
 
     `targets` are the desired objects (Argo CD's manifests, or a local render: then tracking is
     stamped here as the repo-server would); `live` the live objects (Argo CD's
-    normalizedLiveState, or a local render of the base revision). Neither list is modified.
+    normalizedLiveState, or a local render of the base revision, placed with `live_app`, the
+    base's definition, when given). Neither list is modified.
     `mode` (default: `diff_mode(app, renders)`) says how predicted objects come about:
     structured merge (what a server-side apply by argocd-controller gives, structured.py),
     the three-way merge, or, for `offline` and `server-side` (Argo CD's dry-run apply already
@@ -219,7 +221,7 @@ def diff_app(
     schemas = Schemas([*targets, *live]) if structured_merge else None
     hidden = hidden_secrets if hidden_secrets is not None else []
     out = []
-    for pair in pair_objects(app, targets, live, settings):
+    for pair in pair_objects(app, targets, live, settings, live_app):
         try:
             result = _diff_pair(
                 pair,

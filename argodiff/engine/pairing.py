@@ -143,9 +143,15 @@ def _by_key(objects: list[Manifest]) -> dict[ResourceKey, Manifest]:
 
 
 def pair_objects(
-    app: Application, targets: list[Manifest], live: list[Manifest], settings: ArgoSettings
+    app: Application,
+    targets: list[Manifest],
+    live: list[Manifest],
+    settings: ArgoSettings,
+    live_app: Application | None = None,
 ) -> list[Pair]:
-    """Every live object with its target (or None), then the targets that are not live."""
+    """Every live object with its target (or None), then the targets that are not live.
+    `live_app` places a rendered live side (an offline base) with the base's definition:
+    a PR that moves the app to another namespace moves its objects."""
     target_objs = [_clone(o, i, "desired", app) for i, o in enumerate(targets)]
     live_objs = [_clone(o, i, "live", app) for i, o in enumerate(live)]
     scopes = Scopes(target_objs + live_objs, live_objs)
@@ -153,7 +159,7 @@ def pair_objects(
         _place(obj, scopes, app, settings)
     for obj in live_objs:
         if not is_from_cluster(obj):
-            _place(obj, scopes, app, settings)
+            _place(obj, scopes, live_app or app, settings)
     wanted = _by_key(target_objs)
     pairs = [Pair(key, obj, wanted.pop(key, None)) for key, obj in _by_key(live_objs).items()]
     pairs.extend(Pair(key, None, obj) for key, obj in wanted.items())

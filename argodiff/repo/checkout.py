@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from argodiff.appsets.expand import AppSetOptions
 from argodiff.errors import ArgodiffError
 from argodiff.render.options import RenderOptions
 from argodiff.repo import export, git
@@ -22,6 +23,8 @@ class LocalRepo:
     identity: RepoIdentity = field(default_factory=lambda: RepoIdentity(urls=()))
     render: RenderOptions = field(default_factory=RenderOptions)
     """How local renders follow the repo-server (namespace, capabilities, build options)."""
+    appsets: AppSetOptions = field(default_factory=AppSetOptions)
+    """How ApplicationSets are expanded (clusters, caps); discovery takes it as is."""
 
     @classmethod
     def find(cls, path: Path, apps_dir: str, repo_urls: Sequence[str] = ()) -> LocalRepo:
@@ -29,7 +32,8 @@ class LocalRepo:
         identity = RepoIdentity.of_checkout(
             root, extra_urls=repo_urls, remote_urls=git.remote_urls(root)
         )
-        return cls(root=root, apps_dir=apps_dir, identity=identity)
+        appsets = AppSetOptions(is_this_repo=identity.is_this_repo)
+        return cls(root=root, apps_dir=apps_dir, identity=identity, appsets=appsets)
 
 
 @contextlib.contextmanager

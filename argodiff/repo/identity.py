@@ -60,6 +60,11 @@ class RepoIdentity:
     def has_hosted_url(self) -> bool:
         return any(is_hosted(u) for u in self.urls)
 
+    def is_this_repo(self, repo_url: str) -> bool:
+        """Whether a git `repoURL` (an ApplicationSet git generator's) names this repository;
+        without a hosted URL to compare with, every repository is taken as this one."""
+        return normalize_repo_url(repo_url) in self.urls or not self.has_hosted_url
+
     def is_local(self, source: Source, repo_root: Path) -> bool:
         """Whether `source` can be rendered from the checkout at `repo_root`."""
         if source.chart:

@@ -11,6 +11,7 @@ from tabulate import tabulate
 
 from argodiff.messages import translate
 from argodiff.model import AppResult, AppStatus, Change, Lifecycle, ResourceDiff, RunResult
+from argodiff.report.appsets import grouped, heading, ordered
 from argodiff.report.escape import host, html_text, md, safe_url, short_sha, visible
 from argodiff.report.fence import fence_run
 from argodiff.report.i18n import (
@@ -400,7 +401,7 @@ def body(run: RunResult, s: Strings, opts: Options | None = None) -> Node:
         notes = [translate(n, s.lang).partition("\n")[0] for n in run.notices]
         root.add(alert.add(*(f"> - **{md(n)}**" for n in notes)))
     by = {
-        status: sorted((a for a in run.apps if a.status is status), key=lambda a: a.name)
+        status: ordered(sorted((a for a in run.apps if a.status is status), key=lambda a: a.name))
         for status in AppStatus
     }
     if not run.apps:
@@ -418,7 +419,11 @@ def body(run: RunResult, s: Strings, opts: Options | None = None) -> Node:
     if by[AppStatus.CHANGED]:
         usual = _usual(by[AppStatus.CHANGED], s)
         changed = Node(_titled(f"📝 {s.changed_apps}", s))
-        root.add(changed.add(*(_changed(a, s, opts, usual) for a in by[AppStatus.CHANGED])))
+        for appset, apps in grouped(by[AppStatus.CHANGED]):
+            if appset:
+                changed.add(f"**{md(heading(appset, len(apps)), NAME_LIMIT)}**", "")
+            changed.add(*(_changed(a, s, opts, usual) for a in apps))
+        root.add(changed)
         if any(a.diff_mode for a in by[AppStatus.CHANGED]):
             root.add(f"<sub>{s.diff_legend}</sub>", "")
         large = [n for a in by[AppStatus.CHANGED] if (n := _large(a, s, opts))]

@@ -9,6 +9,7 @@ import click
 
 from argodiff.messages import translate
 from argodiff.model import AppResult, AppStatus, ResourceDiff, RunResult
+from argodiff.report.appsets import grouped, heading
 from argodiff.report.escape import host, short_sha, visible
 from argodiff.report.i18n import Strings, change_counts, compared_text, comparison, strings
 from argodiff.report.i18n import summary_line as summary_of
@@ -109,13 +110,17 @@ def render_text(run: RunResult, *, color: bool = False, lang: str = "en") -> str
         via = f" ({s.text_via} {host(run.server)})" if run.server else ""
         lines.append(_printable(f"{s.text_compared}: {what}{via}"))
     quiet: dict[str, list[str]] = {}
-    for app in run.apps:
-        if app.status is AppStatus.SKIPPED and not app.error:
-            # Apps the change does not touch: one line per reason, not one block per app.
-            reason = translate(app.compared, lang) or s.results[app.status]
-            quiet.setdefault(reason, []).append(app.name)
-            continue
-        lines += ["", *_app(app, style, s)]
+    for appset, apps in grouped(run.apps):
+        shown = [a for a in apps if a.status is not AppStatus.SKIPPED or a.error]
+        if appset and shown:
+            lines += ["", style(_printable(heading(appset, len(shown))), bold=True)]
+        for app in apps:
+            if app.status is AppStatus.SKIPPED and not app.error:
+                # Apps the change does not touch: one line per reason, not one block per app.
+                reason = translate(app.compared, lang) or s.results[app.status]
+                quiet.setdefault(reason, []).append(app.name)
+                continue
+            lines += ["", *_app(app, style, s)]
     for reason, names in quiet.items():
         lines += ["", _printable(f"{s.text_skipped} ({reason}): {', '.join(names)}")]
     if any(a.diff_mode and a.status is AppStatus.CHANGED for a in run.apps):

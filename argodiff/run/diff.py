@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from argodiff import messages
+from argodiff.appsets import outcome
 from argodiff.argocd import ArgoClient
 from argodiff.argocd.clusters import server_render_options
 from argodiff.argocd.errors import AppNotFound
@@ -81,7 +82,9 @@ def execute(
         job: Callable[[PlannedApp], AppResult]
         if plan.mode is Mode.OFFLINE:
             if plan.head_dir is not None and plan.repo is not None:
-                every = discover_applications(plan.head_dir, plan.repo.apps_dir).apps
+                every = discover_applications(
+                    plan.head_dir, plan.repo.apps_dir, plan.repo.appsets
+                ).apps
                 run.notices += adopt_repo_build_options([head, base], every)
             job = functools.partial(_offline_job, plan, base, head)
         else:
@@ -106,6 +109,7 @@ def execute(
         )
         used = head.options if head is not None else options
         run.notices += render_notices(used, [base, head])
+    run.apps += plan.appsets
     return run
 
 
@@ -142,7 +146,7 @@ def _live_job(
         # A new app Argo CD does not know yet: its local render, all added.
         new = comparing(mode, NOTHING, plan.head_side, RenderedBy.ARGODIFF)
         sides = Sides(item.head, [], head.render(item.head), new, lifecycle=Lifecycle.NEW)
-        return result_of(sides, settings)
+        return result_of(sides, settings, warnings=outcome.live_warnings(item.head, None))
     app.file = app.file or item.definition.file
     resources = client.managed_resources(app)
     live = [r.live for r in resources if r.live is not None]
@@ -163,13 +167,17 @@ def _live_job(
         targets = [r.target for r in resources if r.target is not None]
         after, by = Side(SideKind.TARGET), RenderedBy.ARGOCD
     comparison = comparing(mode, LIVE, after, by)
-    return result_of(
+    result = result_of(
         Sides(app, live, targets, comparison, lifecycle=item.lifecycle),
         settings,
         url=client.app_url(app),
         client=client,
         server_side_diff=server_side_diff,
+        warnings=outcome.live_warnings(item.head, app) if item.head else [],
     )
+    # Argo CD's copy of a generated app does not know its ApplicationSet; the checkout does.
+    result.application_set = result.application_set or outcome.appset_of(item.definition)
+    return result
 
 
 def _with_status(local_app: Application, live_app: Application) -> Application:
@@ -212,6 +220,7 @@ def _offline_job(
             project=app.project,
             file=app.file,
             compared=messages.NOT_AFFECTED(),
+            application_set=outcome.appset_of(app),
         )
     if item.head is None and item.base is None:
         where = plan.repo.apps_dir if plan.repo else "the apps directory"
@@ -225,5 +234,7 @@ def _offline_job(
         NOTHING if item.lifecycle is Lifecycle.DELETED else plan.head_side,
         RenderedBy.ARGODIFF,
     )
-    sides = Sides(app, pair.live, pair.targets, comparison, True, item.lifecycle)
+    sides = Sides(
+        app, pair.live, pair.targets, comparison, True, item.lifecycle, base_app=item.base
+    )
     return result_of(sides, ArgoSettings(), warnings=pair.warnings)

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argodiff import messages
+from argodiff.appsets import outcome
 from argodiff.discover.affected import ADDED, DELETED, affected_apps
 from argodiff.discover.applications import Discovery, discover_applications
 from argodiff.errors import ConfigError
 from argodiff.github.event import Request
-from argodiff.model import Application, Lifecycle, Side, SideKind
+from argodiff.model import Application, AppResult, Lifecycle, Side, SideKind
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo, base_checkout, checkout
 from argodiff.run.sides import NOTHING, revision_side
@@ -69,6 +70,8 @@ class Plan:
     head_side: Side = WORKTREE
     """What the head is, when argodiff renders it (offline, or an app Argo CD does not know)."""
     notices: list[str] = field(default_factory=list)
+    appsets: list[AppResult] = field(default_factory=list)
+    """ApplicationSets that failed or could not be generated, as entries of the report."""
 
 
 def discovery_notices(found: Discovery) -> list[str]:
@@ -108,7 +111,7 @@ def named_apps(
     if repo is None:
         raise ConfigError("--local needs a git checkout of the GitOps repository (see --repo)")
     with checkout(repo, None) as head_dir:
-        found = discover_applications(head_dir, repo.apps_dir)
+        found = discover_applications(head_dir, repo.apps_dir, repo.appsets)
         local = _by_name(found.apps)
         yield Plan(
             mode,
@@ -116,7 +119,7 @@ def named_apps(
             repo=repo,
             head_dir=head_dir,
             revision=WORKING_TREE,
-            notices=discovery_notices(found),
+            notices=discovery_notices(found) + outcome.notices(found, None),
         )
 
 
@@ -163,13 +166,15 @@ def trees(
 ) -> Plan:
     """Two checkouts compared offline, app by app: the named apps, or all of them; with
     `changed` files, the apps they do not affect are skipped."""
-    base_found = discover_applications(base_dir, repo.apps_dir)
-    head_found = discover_applications(head_dir, repo.apps_dir)
-    base_apps, head_apps = _by_name(base_found.apps), _by_name(head_found.apps)
+    base_found = discover_applications(base_dir, repo.apps_dir, repo.appsets)
+    head_found = discover_applications(head_dir, repo.apps_dir, repo.appsets)
+    notices = discovery_notices(head_found) + outcome.notices(head_found, base_found)
+    comparable = outcome.comparable_base(base_found.apps, head_found)
+    base_apps, head_apps = _by_name(comparable), _by_name(head_found.apps)
     affected: set[str] | None = None
     if changed is not None:
         found = affected_apps(
-            base_found.apps,
+            comparable,
             head_found.apps,
             changed,
             head_dir,
@@ -178,6 +183,7 @@ def trees(
             argocd_namespace=repo.render.argocd_namespace,
         )
         affected = {a.app.name for a in found}
+        notices += outcome.touched(found, head_found, base_found)
     apps = []
     for name in list(names) or sorted(set(base_apps) | set(head_apps)):
         skip = affected is not None and name not in affected
@@ -188,7 +194,8 @@ def trees(
         repo=repo,
         head_dir=head_dir,
         base_dir=base_dir,
-        notices=discovery_notices(head_found),
+        notices=notices,
+        appsets=[] if names else outcome.results(head_found),
     )
 
 
@@ -209,20 +216,24 @@ def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
             base_side=revision_side(req.base_sha),
             head_side=revision_side(req.head_sha),
         )
-        head = discover_applications(head_dir, repo.apps_dir)
+        head = discover_applications(head_dir, repo.apps_dir, repo.appsets)
         plan.notices += discovery_notices(head)
+        base = None
         if base_dir is not None:
-            base_apps = discover_applications(base_dir, repo.apps_dir).apps
+            base = discover_applications(base_dir, repo.apps_dir, repo.appsets)
+            base_apps = outcome.comparable_base(base.apps, head)
         else:
             base_apps = head.apps
             plan.notices.append(messages.BASE_MISSING())
+        plan.notices += outcome.notices(head, base)
+        plan.appsets = outcome.results(head)
         at_base, at_head = _by_name(base_apps), _by_name(head.apps)
         if req.apps is not None:
             names = sorted(at_base | at_head) if req.apps == ["all"] else req.apps
             plan.apps = [_planned(n, at_base.get(n), at_head.get(n)) for n in names]
         else:
             changed = req.changed or []
-            for item in affected_apps(
+            found = affected_apps(
                 base_apps,
                 head.apps,
                 changed,
@@ -230,7 +241,9 @@ def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
                 repo.identity,
                 base_root=base_dir,
                 argocd_namespace=repo.render.argocd_namespace,
-            ):
+            )
+            plan.notices += outcome.touched(found, head, base)
+            for item in found:
                 name = item.app.name
                 plan.apps.append(
                     PlannedApp(

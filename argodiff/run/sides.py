@@ -37,6 +37,8 @@ class Sides:
     offline: bool = False
     """`live` is a local render of the base revision, not the cluster."""
     lifecycle: Lifecycle = Lifecycle.EXISTING
+    base_app: Application | None = None
+    """Offline: the base revision's definition, which placed the `live` render."""
 
 
 LIVE = Side(SideKind.LIVE)
@@ -87,6 +89,7 @@ def result_of(
         labels=OFFLINE_LABELS if sides.offline else LIVE_LABELS,
         mode=mode,
         hidden_secrets=hidden,
+        live_app=sides.base_app,
     )
     notes = [messages.SECRET_MAY_HAVE_CHANGED(name=_named(k)) for k in hidden]
     return AppResult(
@@ -103,6 +106,7 @@ def result_of(
         warnings=[*(warnings or []), *notes],
         lifecycle=sides.lifecycle,
         diff_mode=mode.value,
+        application_set=sides.app.generated_by.name if sides.app.generated_by else "",
     )
 
 

@@ -131,9 +131,12 @@ class Cluster:
             tree = self.worktree(self.synced)
             found = discover_applications(tree, self.apps_dir)
             self.discovery_errors = [str(e) for e in found.errors]
+            generated = {n: m for e in found.appsets for n, m in e.manifests.items()}
             apps: dict[str, SimApp] = {}
             for model in found.apps:
-                apps[model.name] = SimApp(model, _raw_application(tree, model))
+                # What the ApplicationSet controller created, or the Application's own file.
+                raw = generated.get(model.name) if model.generated_by else None
+                apps[model.name] = SimApp(model, raw or _raw_application(tree, model))
             self._apps = apps
         return self._apps
 
