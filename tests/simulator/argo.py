@@ -172,12 +172,15 @@ class ClusterInfo:
     server_version: str = "1.32"
     """major.minor, as the controller's cluster info updater stores it."""
     api_versions: tuple[str, ...] = BUILTIN_APIS
+    labels: tuple[tuple[str, str], ...] = ()
+    """The cluster Secret's labels (what ApplicationSet clusters generators select on)."""
 
     def body(self, applications: int) -> Obj:
         state = {"status": "Successful", "attemptedAt": CREATED}
         return {
             "server": self.server,
             "name": self.name,
+            **({"labels": dict(self.labels)} if self.labels else {}),
             "config": {"tlsClientConfig": {"insecure": False}},
             "connectionState": state,
             "serverVersion": self.server_version,

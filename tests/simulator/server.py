@@ -29,6 +29,7 @@ ROUTES = (
     ("userinfo", re.compile(r"/api/v1/session/userinfo")),
     ("settings", re.compile(r"/api/v1/settings")),
     ("cluster", re.compile(r"/api/v1/clusters/([^/]+)")),
+    ("clusters", re.compile(r"/api/v1/clusters")),
     ("applications", re.compile(r"/api/v1/applications")),
     ("managed-resources", re.compile(r"/api/v1/applications/([^/]+)/managed-resources")),
     ("manifests", re.compile(r"/api/v1/applications/([^/]+)/manifests")),
@@ -293,6 +294,9 @@ class Simulator:
             return Responder.json(200, self._list(query))
         if route == "cluster":
             return self._cluster(app_name, _one(query, "id.type"))
+        if route == "clusters":
+            count = len(self.cluster.apps())
+            return Responder.json(200, {"items": [c.body(count) for c in self.clusters]})
         app, refusal = self._lookup(app_name, route, query)
         if app is None:
             assert refusal is not None

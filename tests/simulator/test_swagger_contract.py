@@ -22,6 +22,7 @@ SWAGGER_PATHS = {
     "userinfo": "/api/v1/session/userinfo",
     "settings": "/api/v1/settings",
     "cluster": "/api/v1/clusters/{id.value}",
+    "clusters": "/api/v1/clusters",
     "applications": "/api/v1/applications",
     "application": "/api/v1/applications/{name}",
     "managed-resources": "/api/v1/applications/{applicationName}/managed-resources",
@@ -54,6 +55,7 @@ def test_success_bodies_match_the_swagger(sim: Simulator, gitops_repo: GitOpsRep
         check("clusterSettings", _get(sim, "/api/v1/settings", headers))
     check("v1alpha1Cluster", _get(sim, "/api/v1/clusters/https%3A%2F%2Fkubernetes.default.svc"))
     check("v1alpha1Cluster", _get(sim, "/api/v1/clusters/in-cluster", params={"id.type": "name"}))
+    check("v1alpha1ClusterList", _get(sim, "/api/v1/clusters"))
     listed = _get(sim, "/api/v1/applications")
     check("v1alpha1ApplicationList", listed)
     for app in ("web", "db", "infra"):
