@@ -23,7 +23,7 @@ INPUTS = {
     "max-comments", "max-diff-lines",
     "instance", "timeout", "lang", "results-file", "fallback", "apps-dir", "app-namespace",
     "concurrency", "server-side-diff", "capabilities", "kustomize-build-options",
-    "argocd-namespace",
+    "argocd-namespace", "clusters", "max-generated-apps",
 }  # fmt: skip
 OUTPUTS = {"has-diff", "changed-apps", "error-apps", "results-file"}
 
