@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import requests
 
+from argodiff import background
 from argodiff.application import application_from_manifest
 from argodiff.argocd.answers import NO_SUBJECT, Subject
 from argodiff.argocd.clusters import CLUSTERS_PATH
@@ -103,19 +104,6 @@ class ArgoClient:
         path = f"{CLUSTERS_PATH}/{quote(value, safe='')}"
         return self._get(path, [("id.type", id_type)])
 
-    def list_applications(
-        self, *, selector: str = "", projects: Sequence[str] = ()
-    ) -> list[Application]:
-        """The Applications the account may see (Argo CD drops the others silently)."""
-        params: list[tuple[str, str]] = [("selector", selector)] if selector else []
-        params += [("projects", p) for p in projects]
-        params += self._namespace_param(self._conn.app_namespace)
-        body = self._get(APPLICATIONS_PATH, params)
-        items = body.get("items") or []
-        if not isinstance(items, list):
-            raise UnexpectedAnswer(APPLICATIONS_PATH, "items is not a list")
-        return [self._application(item, APPLICATIONS_PATH) for item in items]
-
     def clusters(self) -> dict[str, Any]:
         """`GET /api/v1/clusters` as Argo CD answers it (for ApplicationSet clusters
         generators; the account needs `clusters, get`)."""
@@ -187,9 +175,11 @@ class ArgoClient:
         self._http.close()
 
     def _probe(self, server: str) -> str:
-        """`/api/version` proves it is Argo CD; userinfo proves the token is accepted."""
+        """`/api/version` proves it is Argo CD; userinfo proves the token is accepted. Both go
+        out together: one round trip."""
+        asked = background.start(lambda: self._http.get_json(server, USERINFO_PATH))
         version = self._http.get_json(server, VERSION_PATH).get("Version")
-        user = self._http.get_json(server, USERINFO_PATH)
+        user = asked.result()
         # userinfo needs no auth and answers `{}` to a rejected token (loggedIn omitted).
         if user.get("loggedIn") is not True:
             if not self._conn.auth_token:
@@ -226,9 +216,15 @@ class ArgoClient:
     def _app_path(app: Application, what: str) -> str:
         return f"{APPLICATIONS_PATH}/{quote(app.name, safe='')}/{what}"
 
+    def app_query(self, app: Application) -> tuple[str, str]:
+        """The `appNamespace` and `project` the app's requests carry ("": no project)."""
+        return self._namespace(app), app.project
+
     def _app_params(self, app: Application) -> list[tuple[str, str]]:
-        # `project` makes a missing app a 404 instead of a 403 (application.go getAppEnforceRBAC).
-        return [("appNamespace", self._namespace(app)), ("project", app.project)]
+        # `project` makes a missing app a 404 instead of a 403 (application.go getAppEnforceRBAC);
+        # without it Argo CD checks no project.
+        namespace, project = self.app_query(app)
+        return [("appNamespace", namespace)] + ([("project", project)] if project else [])
 
     def _subject(self, app: Application, *, manifests: bool = False) -> Subject:
         return Subject(

@@ -76,8 +76,9 @@ class Transport:
             raise_on_status=False,
             raise_on_redirect=False,
         )
-        # The pipeline runs `concurrency` workers on this one session: give each a connection.
-        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(conn.concurrency, 1) + 2)
+        # `concurrency` apps at once, each with its (up to) three requests in flight, share this
+        # one session: a connection for each, plus the run's own (settings).
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=3 * max(conn.concurrency, 1) + 2)
         self._session = session or requests.Session()
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)

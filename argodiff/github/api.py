@@ -109,34 +109,6 @@ def _scrub(gh: Github, message: str) -> str:
 
 
 @dataclass(frozen=True)
-class PullRequestInfo:
-    number: int
-    head_sha: str
-    base_sha: str
-    base_ref: str
-    head_ref: str
-    is_fork: bool
-    changed_files: int
-
-
-def pull_request(gh: Github, repo: str, number: int) -> PullRequestInfo:
-    """The pull request's heads, bases and size (one GET)."""
-    with _github_errors(gh, f"reading pull request {repo}#{number}"):
-        pr = gh.get_repo(repo).get_pull(number)
-        head_repo = pr.head.repo
-        return PullRequestInfo(
-            number=number,
-            head_sha=pr.head.sha,
-            base_sha=pr.base.sha,
-            base_ref=pr.base.ref,
-            head_ref=pr.head.ref,
-            # A deleted fork leaves head.repo null; treat it as untrusted too.
-            is_fork=head_repo is None or head_repo.full_name != pr.base.repo.full_name,
-            changed_files=pr.changed_files,
-        )
-
-
-@dataclass(frozen=True)
 class ChangedFiles:
     files: list[str]
     complete: bool

@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
-from argodiff import messages
+from argodiff import background, messages
 from argodiff.appsets import outcome
 from argodiff.argocd import ArgoClient
 from argodiff.argocd.clusters import server_render_options
@@ -37,6 +39,7 @@ from argodiff.render.argocdcm import adopt_repo_build_options
 from argodiff.render.options import render_notices
 from argodiff.render.pair import render_pair
 from argodiff.repo.checkout import LocalRepo, head_commit
+from argodiff.run.fetch import fetch
 from argodiff.run.jobs import Job, Notify, Progress, run_jobs
 from argodiff.run.plan import Plan, PlannedApp
 from argodiff.run.sides import (
@@ -44,7 +47,6 @@ from argodiff.run.sides import (
     NOTHING,
     Sides,
     comparing,
-    local_source_revisions,
     result_of,
     revision_side,
 )
@@ -66,32 +68,33 @@ def execute(
         mode=plan.mode.value, revision=plan.revision, base=plan.base, notices=list(plan.notices)
     )
     options = plan.repo.render if plan.repo else RenderOptions()
-    settings = ArgoSettings()
-    if plan.mode is not Mode.OFFLINE:
-        if client is None:
-            if conn is None:
-                raise ValueError("a live run needs a connection to Argo CD")
-            client = ArgoClient(conn, on_event=notify)
-        run.server = client.connect()
-        settings = client.settings()
-        # What the controller would tell the repo-server: the cluster, the build options.
-        options = server_render_options(client.cluster, settings, options)
     with contextlib.ExitStack() as stack:
-        head = _renderer(stack, plan.head_dir, plan.repo, options)
-        base = _renderer(stack, plan.base_dir, plan.repo, options)
         job: Callable[[PlannedApp], AppResult]
+        settings: Future[ArgoSettings] | None = None
         if plan.mode is Mode.OFFLINE:
+            head = _renderer(stack, plan.head_dir, plan.repo, options)
+            base = _renderer(stack, plan.base_dir, plan.repo, options)
             if plan.head_dir is not None and plan.repo is not None:
                 every = discover_applications(
                     plan.head_dir, plan.repo.apps_dir, plan.repo.appsets
                 ).apps
                 run.notices += adopt_repo_build_options([head, base], every)
             job = functools.partial(_offline_job, plan, base, head)
+            used, renderers = options, [base, head]
         else:
-            assert client is not None
+            if client is None:
+                if conn is None:
+                    raise ValueError("a live run needs a connection to Argo CD")
+                client = ArgoClient(conn, on_event=notify)
+            run.server = client.connect()
+            # The settings are needed only to diff and to render locally: they are asked for
+            # beside the first apps.
+            settings = background.start(client.settings)
+            server = _ServerOptions(client, settings, options)
+            local = _OnFirstUse(lambda: _renderer(stack, plan.head_dir, plan.repo, server.get()))
             policy = conn.server_side_diff if conn is not None else "auto"
             job = functools.partial(
-                _live_job, plan, client, settings, head, server_side_diff=policy
+                _live_job, plan, client, settings, local, server_side_diff=policy
             )
         run.apps = run_jobs(
             [
@@ -107,9 +110,16 @@ def execute(
             timeout=timeout,
             on_done=progress,
         )
-        used = head.options if head is not None else options
-        run.notices += render_notices(used, [base, head])
+        if settings is not None:
+            made = local.made()
+            used = made.options if made else server.get_if_known()
+            renderers = [made]
+        run.notices += render_notices(used, renderers)
     run.apps += plan.appsets
+    failure = settings.exception() if settings is not None and settings.done() else None
+    if failure is not None:
+        # Without the settings no app could be diffed: the run's failure, as before any app.
+        raise failure
     return run
 
 
@@ -123,53 +133,107 @@ def _renderer(
     return stack.enter_context(renderer)
 
 
+class _ServerOptions:
+    """The render options Argo CD's settings imply (its namespace, its build options, each
+    destination cluster's capabilities), once the settings have answered."""
+
+    def __init__(
+        self, client: ArgoClient, settings: Future[ArgoSettings], local: RenderOptions
+    ) -> None:
+        self._client, self._settings, self._local = client, settings, local
+
+    def get(self) -> RenderOptions:
+        return server_render_options(self._client.cluster, self._settings.result(), self._local)
+
+    def get_if_known(self) -> RenderOptions:
+        """As `get`, without waiting (the run's notices): the local options until then."""
+        if self._settings.done() and self._settings.exception() is None:
+            return self.get()
+        return self._local
+
+
+class _OnFirstUse:
+    """The checkout's renderer, made when a live job first renders locally (`--local`, or an
+    app Argo CD does not know): only then does it wait for the settings its options need."""
+
+    def __init__(self, make: Callable[[], Renderer | None]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._done = False
+        self._renderer: Renderer | None = None
+
+    def __call__(self) -> Renderer | None:
+        with self._lock:
+            if not self._done:
+                self._renderer, self._done = self._make(), True
+            return self._renderer
+
+    def made(self) -> Renderer | None:
+        with self._lock:
+            return self._renderer
+
+
 def _live_job(
     plan: Plan,
     client: ArgoClient,
-    settings: ArgoSettings,
-    head: Renderer | None,
+    settings: Future[ArgoSettings],
+    local: Callable[[], Renderer | None],
     item: PlannedApp,
     *,
     server_side_diff: str,
 ) -> AppResult:
     mode = plan.mode.value
+    guess = item.head or item.base or Application(name=item.name, project="")
+    rendered: Future[list[Manifest]] | None = None
+    if plan.mode is Mode.LOCAL and item.lifecycle is not Lifecycle.DELETED and item.head:
+        # The local render goes on while Argo CD answers.
+        definition = item.head
+        rendered = background.start(lambda: _render(local, definition))
+    asks_manifests = plan.mode is Mode.REVISION and item.lifecycle is not Lifecycle.DELETED
     try:
-        app = client.get_application(item.name, project=item.project)
+        answers = fetch(
+            client,
+            guess,
+            revision=plan.revision if asks_manifests else None,
+            repo=plan.repo,
+        )
     except AppNotFound:
         if item.lifecycle is Lifecycle.DELETED:
             nothing = comparing(mode, NOTHING, NOTHING, RenderedBy.ARGODIFF)
             return result_of(
-                Sides(item.definition, [], [], nothing, lifecycle=Lifecycle.DELETED), settings
+                Sides(item.definition, [], [], nothing, lifecycle=Lifecycle.DELETED),
+                settings.result(),
             )
-        if item.head is None or head is None:
+        if item.head is None or local() is None:
             raise
         # A new app Argo CD does not know yet: its local render, all added.
+        added = rendered.result() if rendered else _render(local, item.head)
         new = comparing(mode, NOTHING, plan.head_side, RenderedBy.ARGODIFF)
-        sides = Sides(item.head, [], head.render(item.head), new, lifecycle=Lifecycle.NEW)
-        return result_of(sides, settings, warnings=outcome.live_warnings(item.head, None))
+        sides = Sides(item.head, [], added, new, lifecycle=Lifecycle.NEW)
+        return result_of(sides, settings.result(), warnings=outcome.live_warnings(item.head, None))
+    app = answers.app
     app.file = app.file or item.definition.file
-    resources = client.managed_resources(app)
-    live = [r.live for r in resources if r.live is not None]
+    live = [r.live for r in answers.resources if r.live is not None]
     targets: list[Manifest]
     if item.lifecycle is Lifecycle.DELETED:
         targets, after, by = [], NOTHING, RenderedBy.ARGODIFF
     elif plan.mode is Mode.LOCAL:
-        if item.head is None or head is None:
+        if item.head is None or rendered is None:
             where = f"{plan.repo.apps_dir}/ in {plan.repo.root}" if plan.repo else "the checkout"
             raise AppError(f"not found under {where}", app=item.name)
-        targets = head.render(item.head)
+        targets = rendered.result()
         app = _with_status(item.head, app)
         after, by = Side(SideKind.WORKTREE), RenderedBy.ARGODIFF
     elif plan.mode is Mode.REVISION:
-        targets = manifests_at(client, app, plan.revision, plan.repo)
+        targets = answers.manifests or []
         after, by = revision_side(plan.revision), RenderedBy.ARGOCD
     else:
-        targets = [r.target for r in resources if r.target is not None]
+        targets = [r.target for r in answers.resources if r.target is not None]
         after, by = Side(SideKind.TARGET), RenderedBy.ARGOCD
     comparison = comparing(mode, LIVE, after, by)
     result = result_of(
         Sides(app, live, targets, comparison, lifecycle=item.lifecycle),
-        settings,
+        settings.result(),
         url=client.app_url(app),
         client=client,
         server_side_diff=server_side_diff,
@@ -180,6 +244,13 @@ def _live_job(
     return result
 
 
+def _render(local: Callable[[], Renderer | None], app: Application) -> list[Manifest]:
+    renderer = local()
+    if renderer is None:
+        raise AppError("no checkout to render it from", app=app.name)
+    return renderer.render(app)
+
+
 def _with_status(local_app: Application, live_app: Application) -> Application:
     """The checkout's definition of the app, with the cluster's sync and health status."""
     return dataclasses.replace(
@@ -188,24 +259,6 @@ def _with_status(local_app: Application, live_app: Application) -> Application:
         health_status=live_app.health_status,
         namespace=live_app.namespace,
     )
-
-
-def manifests_at(
-    client: ArgoClient, app: Application, revision: str, local: LocalRepo | None
-) -> list[Manifest]:
-    if not app.multi_source:
-        return client.manifests(app, revision=revision)
-
-    def is_local(index: int) -> bool:
-        source = app.sources[index]
-        if source.chart:
-            return False  # a Helm chart repository, not git
-        if local is None:
-            return True  # no checkout to tell: every git source is taken as this repository
-        return local.identity.is_local(source, local.root)
-
-    positions = local_source_revisions(app, revision, is_local)
-    return client.manifests(app, source_revisions=positions)
 
 
 def _offline_job(

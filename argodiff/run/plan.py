@@ -104,18 +104,24 @@ def named_apps(
     names: Sequence[str], mode: Mode, repo: LocalRepo | None, revision: str
 ) -> Iterator[Plan]:
     """`argodiff app NAME...` against Argo CD: the live side from the cluster, the target side
-    from Argo CD (a revision, or its current target) or from (a copy of) the working tree."""
-    if mode is not Mode.LOCAL:
-        yield Plan(mode, [PlannedApp(n) for n in names], repo=repo, revision=revision)
-        return
-    if repo is None:
+    from Argo CD (a revision, or its current target) or from (a copy of) the working tree. The
+    checkout's definitions, when there is a checkout, also tell where to ask for each app (its
+    project and namespace), so that its requests can go out together."""
+    if mode is Mode.LOCAL and repo is None:
         raise ConfigError("--local needs a git checkout of the GitOps repository (see --repo)")
+    if repo is None:
+        yield Plan(mode, [PlannedApp(n) for n in names], revision=revision)
+        return
     with checkout(repo, None) as head_dir:
         found = discover_applications(head_dir, repo.apps_dir, repo.appsets)
         local = _by_name(found.apps)
+        apps = [PlannedApp(n, head=local.get(n)) for n in names]
+        if mode is not Mode.LOCAL:
+            yield Plan(mode, apps, repo=repo, revision=revision)
+            return
         yield Plan(
             mode,
-            [PlannedApp(n, head=local.get(n)) for n in names],
+            apps,
             repo=repo,
             head_dir=head_dir,
             revision=WORKING_TREE,

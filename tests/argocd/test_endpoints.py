@@ -37,36 +37,6 @@ def multi_source_app() -> Application:
     )
 
 
-def test_list_applications_sends_selector_projects_and_namespace(
-    mock: responses.RequestsMock,
-) -> None:
-    client = connected(mock, app_namespace="argocd")
-    mock.get(
-        f"{SERVER}/api/v1/applications",
-        json={"metadata": {}, "items": [application("grafana"), application("loki")]},
-    )
-
-    apps = client.list_applications(selector="team=infra", projects=["monitoring", "default"])
-
-    assert [a.name for a in apps] == ["grafana", "loki"]
-    assert apps[0].project == "monitoring"
-    assert apps[0].sources[0].path == "argoproj/grafana"
-    assert query(mock.calls[-1]) == [
-        ("selector", "team=infra"),
-        ("projects", "monitoring"),
-        ("projects", "default"),
-        ("appNamespace", "argocd"),
-    ]
-
-
-def test_list_applications_with_no_items(mock: responses.RequestsMock) -> None:
-    client = connected(mock)
-    mock.get(f"{SERVER}/api/v1/applications", json={"metadata": {}})  # omitempty drops items
-
-    assert client.list_applications() == []
-    assert query(mock.calls[-1]) == []
-
-
 def test_get_application(mock: responses.RequestsMock) -> None:
     client = connected(mock, app_namespace="argocd")
     mock.get(f"{SERVER}/api/v1/applications/grafana", json=application("grafana"))
@@ -82,12 +52,12 @@ def test_get_application(mock: responses.RequestsMock) -> None:
 def test_a_broken_application_names_it(mock: responses.RequestsMock) -> None:
     client = connected(mock)
     broken = {"metadata": {"name": "loki"}, "spec": {"project": "x"}}
-    mock.get(f"{SERVER}/api/v1/applications", json={"items": [broken]})
+    mock.get(f"{SERVER}/api/v1/applications/loki", json=broken)
 
     with pytest.raises(UnexpectedAnswer) as err:
-        client.list_applications()
+        client.get_application("loki")
     assert str(err.value) == (
-        "app loki: unexpected answer from /api/v1/applications:"
+        "app loki: unexpected answer from /api/v1/applications/loki:"
         " spec.source or spec.sources is required"
     )
 

@@ -18,7 +18,7 @@ from argodiff.github.api import (
     PublishError,
     StickyComment,
     github_client,
-    pull_request,
+    pr_changed_files,
 )
 from tests.publish.conftest import NUMBER, REPO, TOKEN, FakeGitHub, Fault
 from tests.publish.test_sticky_comment import MARKER, report, sticky
@@ -147,7 +147,7 @@ def test_part_without_marker_is_refused(fake: FakeGitHub, gh: Github) -> None:
 def test_token_never_appears_in_error_messages(fake: FakeGitHub, gh: Github) -> None:
     fake.faults.append(Fault("GET", 401, {"message": f"Bad credentials: {TOKEN}"}))
     with pytest.raises(PublishError) as api_error:
-        pull_request(gh, REPO, NUMBER)
+        pr_changed_files(gh, REPO, NUMBER)
 
     unreachable = github_client(
         TOKEN, api_url="https://ghe.unreachable.example/api/v3", throttle=False

@@ -1,39 +1,11 @@
-"""Reading the pull request and the files it changes."""
+"""Reading the files a pull request changes."""
 
 from __future__ import annotations
 
 from github import Github
 
-from argodiff.github.api import ChangedFiles, PullRequestInfo, pr_changed_files, pull_request
+from argodiff.github.api import ChangedFiles, pr_changed_files
 from tests.publish.conftest import NUMBER, REPO, FakeGitHub
-
-
-def test_pull_request_info(fake: FakeGitHub, gh: Github) -> None:
-    fake.files = [{"filename": "argoproj/grafana/base/values.yaml", "status": "modified"}]
-
-    info = pull_request(gh, REPO, NUMBER)
-
-    assert info == PullRequestInfo(
-        number=NUMBER,
-        head_sha="a" * 40,
-        base_sha="b" * 40,
-        base_ref="main",
-        head_ref="bump-grafana",
-        is_fork=True,
-        changed_files=1,
-    )
-
-
-def test_same_repository_branch_is_not_a_fork(fake: FakeGitHub, gh: Github) -> None:
-    fake.head_repo = REPO
-
-    assert pull_request(gh, REPO, NUMBER).is_fork is False
-
-
-def test_deleted_fork_counts_as_a_fork(fake: FakeGitHub, gh: Github) -> None:
-    fake.head_repo = None
-
-    assert pull_request(gh, REPO, NUMBER).is_fork is True
 
 
 def test_changed_files_include_the_old_name_of_renames(fake: FakeGitHub, gh: Github) -> None:

@@ -447,6 +447,9 @@ def parse_selector(text: str) -> Any:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Go's listeners take the system's backlog (somaxconn); socketserver's default of 5 drops
+    # the SYNs of a client opening many connections at once, which then wait 1 s to resend.
+    request_queue_size = 1024
     sim: Simulator
 
     def handle_error(self, request: Any, client_address: Any) -> None:
