@@ -80,7 +80,8 @@ def execute(
                 ).apps
                 run.notices += adopt_repo_build_options([head, base], every)
             job = functools.partial(_offline_job, plan, base, head)
-            used, renderers = options, [base, head]
+            # The build options adopted from the repository's argocd-cm, if any.
+            used, renderers = head.options if head else options, [base, head]
         else:
             if client is None:
                 if conn is None:
