@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent import futures
 from typing import Any
 from urllib.parse import quote
 
@@ -178,7 +179,10 @@ class ArgoClient:
         """`/api/version` proves it is Argo CD; userinfo proves the token is accepted. Both go
         out together: one round trip."""
         asked = background.start(lambda: self._http.get_json(server, USERINFO_PATH))
-        version = self._http.get_json(server, VERSION_PATH).get("Version")
+        try:
+            version = self._http.get_json(server, VERSION_PATH).get("Version")
+        finally:
+            futures.wait([asked])  # neither request outlives the probe
         user = asked.result()
         # userinfo needs no auth and answers `{}` to a rejected token (loggedIn omitted).
         if user.get("loggedIn") is not True:

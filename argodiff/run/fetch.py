@@ -10,8 +10,10 @@ as Argo CD has it (a second round trip, for that app only).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent import futures
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
 from argodiff import background
 from argodiff.argocd import ArgoClient
@@ -42,7 +44,13 @@ def fetch(
     manifests: Future[list[Manifest]] | None = None
     if revision is not None:
         manifests = background.start(lambda: manifests_at(client, guess, revision, repo))
-    app = client.get_application(guess.name, project=guess.project)
+    try:
+        app = client.get_application(guess.name, project=guess.project)
+    except BaseException:
+        # Their answers are of no use now, but no request outlives the app's job.
+        pending: list[Future[Any]] = [resources, *([manifests] if manifests else [])]
+        futures.wait(pending)
+        raise
     guessed_namespace, guessed_project = client.app_query(guess)
     namespace, project = client.app_query(app)
     if guessed_namespace != namespace or guessed_project not in ("", project):
