@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import gc
 import resource
 import tracemalloc
@@ -11,10 +12,13 @@ from typing import Any
 import yaml
 
 from argodiff.engine import diff_app
+from argodiff.engine.render_diff import unified
+from argodiff.engine.yamltext import yaml_line_pair
 from argodiff.model import DiffMode, Manifest, ResourceDiff
 from tests.bench.bigapp import BigApp, build
 from tests.bench.figures import Figure, Outcome
 from tests.bench.timing import median_time, timed
+from tests.e2e.comment_pr import dashboard
 
 NAME = "engine"
 RATIO_TARGET = 1.5
@@ -67,6 +71,7 @@ def measure(sizes: Sizes) -> Outcome:
         ),
         sizes.repeats,
     )
+    line_diff_s, autojunk_s, dash_lines = _line_diff(sizes.repeats)
     traced_peak = _traced_peak(big)
     texts = (yaml_text(big.targets), yaml_text(big.live))
     parse = median_time(lambda: _parse(texts), sizes.repeats)
@@ -81,6 +86,9 @@ def measure(sizes: Sizes) -> Outcome:
         "engine_s": engine_s,
         "engine_runs_s": times,
         "structured_merge_s": structured_s,
+        "line_diff_s": line_diff_s,
+        "difflib_autojunk_s": autojunk_s,
+        "dashboard_lines": dash_lines,
         "parse_floor_s": parse,
         "ratio": ratio,
         "tracemalloc_peak_mb": traced_peak,
@@ -111,6 +119,13 @@ def measure(sizes: Sizes) -> Outcome:
             "s",
             note=f"the same app; {structured_s / parse:.2f}× the parse floor",
         ),
+        Figure(
+            NAME,
+            f"line diff, {dash_lines:,}-line ConfigMap, every panel changed",
+            line_diff_s,
+            "s",
+            note=f"patience + exact blocks; difflib with autojunk {autojunk_s:.3f} s",
+        ),
         Figure(NAME, "peak memory (tracemalloc)", traced_peak, "MB", note="during diff_app"),
         Figure(
             NAME,
@@ -121,6 +136,18 @@ def measure(sizes: Sizes) -> Outcome:
         ),
     ]
     return Outcome(figures, raw)
+
+
+def _line_diff(repeats: int) -> tuple[float, float, int]:
+    """The unified diff of a 3,000-line dashboard ConfigMap whose every panel changes (the
+    case where difflib's autojunk shows `},` removed and added, and turning it off costs
+    seconds), and difflib with autojunk on the same lines for reference."""
+    base, head = (yaml.safe_load(dashboard(rev)) for rev in ("base", "pr"))
+    before, after, anchors = yaml_line_pair(base, head)
+    lines = sum(len(v.split("\n")) for v in base["data"].values())
+    ours = median_time(lambda: unified(before, after, anchors), repeats)
+    junk = median_time(lambda: list(difflib.unified_diff(before, after, lineterm="")), repeats)
+    return ours, junk, lines
 
 
 def _traced_peak(big: BigApp) -> float:

@@ -19,7 +19,7 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def _dashboard(revision: str) -> str:
+def dashboard(revision: str) -> str:
     """A Grafana dashboard ConfigMap of about 3,000 lines; the PR resizes, retitles and
     re-queries every panel, so `},` lines sit between changed lines all over the diff."""
     panels = []
@@ -73,7 +73,7 @@ def _app(name: str, namespace: str, files: dict[str, str]) -> dict[str, str]:
 def base_files() -> dict[str, str]:
     return {
         **_app("web", "web", {"deployment.yaml": DEPLOYMENT}),
-        **_app("dashboards", "monitoring", {"dashboards.yaml": _dashboard("base")}),
+        **_app("dashboards", "monitoring", {"dashboards.yaml": dashboard("base")}),
         **_app("broken", "broken", {"settings.yaml": _settings("info")}),
         **_app("legacy", "legacy", {"settings.yaml": _settings("old")}),
         **_app("vault", "vault", {"secret.yaml": _secret(PASSWORD_BASE)}),
@@ -91,7 +91,7 @@ def pr_changes() -> dict[str, str | None]:
         "argoproj/web/overlays/prod/deployment.yaml": DEPLOYMENT.replace(
             "replicas: 2", "replicas: 3"
         ),
-        "argoproj/dashboards/overlays/prod/dashboards.yaml": _dashboard("pr"),
+        "argoproj/dashboards/overlays/prod/dashboards.yaml": dashboard("pr"),
         "argoproj/broken/overlays/prod/kustomization.yaml": broken,
         **_app("cache", "cache", {"settings.yaml": _settings("new")}),
         "argoproj/legacy/application.yaml": None,
