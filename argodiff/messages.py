@@ -103,6 +103,35 @@ SECRET_MAY_HAVE_CHANGED = Message(
     "Secret {name}: 値が変更された可能性があります (非表示)",
 )
 
+CAPABILITIES_UNKNOWN = Message(
+    "the cluster's capabilities are not known, so Helm rendered these charts without the "
+    "cluster's Kubernetes version and API versions, and objects they guard with "
+    ".Capabilities may be missing: {charts}. Pass --capabilities FILE "
+    "(write one with `argodiff capabilities -o {file}`).",
+    "クラスタの capabilities が分からないため、Helm は次のチャートをクラスタの Kubernetes "
+    "バージョンと API バージョンなしでレンダリングしました。.Capabilities で条件付けされた"
+    "オブジェクトが欠けている可能性があります: {charts}。--capabilities FILE を指定してください "
+    "(`argodiff capabilities -o {file}` で書き出せます)。",
+)
+BUILD_OPTIONS_USED = Message(
+    "kustomize build options from {origin}: {flags}",
+    "{origin} の kustomize ビルドオプション: {flags}",
+)
+BUILD_OPTIONS_REFUSED = Message(
+    "kustomize build options from {origin} NOT applied locally (not allowed: they could run "
+    "code or read files outside the checkout): {flags}; apps that need them may render "
+    "differently or fail",
+    "{origin} の kustomize ビルドオプションはローカルでは適用していません (コードを実行したり"
+    "チェックアウト外のファイルを読んだりできるため許可されません): {flags}。これが必要なアプリは"
+    "レンダリング結果が異なるか、失敗する可能性があります",
+)
+RESULTS_LINK = Message(
+    "the pull request put a symbolic link at the results file {path} (to {target}): removed, "
+    "not followed",
+    "プルリクエストが結果ファイル {path} の場所にシンボリックリンク ({target} へ) を"
+    "置いていました: たどらずに削除しました",
+)
+
 CATALOGUE = (
     FALLBACK,
     NO_SERVER,
@@ -121,6 +150,10 @@ CATALOGUE = (
     SECRET_KEY_REMOVED,
     SECRET_VALUE_CHANGED,
     SECRET_MAY_HAVE_CHANGED,
+    CAPABILITIES_UNKNOWN,
+    BUILD_OPTIONS_REFUSED,
+    BUILD_OPTIONS_USED,
+    RESULTS_LINK,
 )
 """Longer templates before their prefixes."""
 
@@ -134,4 +167,6 @@ def translate(text: str, lang: str) -> str:
         if match:
             parts = {k: translate(v, lang) for k, v in match.groupdict().items()}
             return message.ja.format(**parts)
+    if "\n" in text:  # several messages, one a line
+        return "\n".join(translate(line, lang) for line in text.split("\n"))
     return text

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from argodiff import deadline, safewrite
+from argodiff import deadline, messages, safewrite
 from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
@@ -192,10 +192,7 @@ def pr_command(env: Environment, **params: Any) -> int:
     # upload step would follow it); the comment says so and the job fails.
     link = safewrite.remove_link(results_path, root=workspace)
     if link is not None:
-        run.notices.append(
-            f"the pull request put a symbolic link at the results file "
-            f"{params['results_file']} (to {link}): removed, not followed"
-        )
+        run.notices.append(messages.RESULTS_LINK(path=params["results_file"], target=link))
     write_results(run, results_path, env.redactor, workspace=workspace)
     note = ""
     if req.pr_number and ctx.repository:

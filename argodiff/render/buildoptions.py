@@ -15,6 +15,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
+from argodiff import messages
 from argodiff.errors import ConfigError
 
 BOOLEAN_FLAGS = frozenset({"--enable-helm", "--enable-managedby-label", "--helm-debug"})
@@ -48,14 +49,15 @@ class BuildOptions:
         """One line for the run's notices (empty when there is nothing to say)."""
         parts = []
         if self.flags and self.announce:
-            parts.append(f"kustomize build options from {self.origin}: {' '.join(self.flags)}")
+            parts.append(
+                messages.BUILD_OPTIONS_USED(origin=self.origin, flags=" ".join(self.flags))
+            )
         if self.refused:
             parts.append(
-                f"kustomize build options from {self.origin} NOT applied locally (not allowed: "
-                f"they could run code or read files outside the checkout): "
-                f"{' '.join(self.refused)}; apps that need them may render differently or fail"
+                messages.BUILD_OPTIONS_REFUSED(origin=self.origin, flags=" ".join(self.refused))
             )
-        return "; ".join(parts)
+        # Separate lines, so each is recognised (and translated) on its own.
+        return "\n".join(parts)
 
 
 def parse_build_options(

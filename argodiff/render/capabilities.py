@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from argodiff import messages
 from argodiff.errors import ConfigError, ManifestError
 from argodiff.model import Application
 from argodiff.yamlio import dump, iter_documents
@@ -147,9 +148,4 @@ def tests_capabilities(chart_dir: Path) -> bool:
 
 def missing_notice(charts: list[str]) -> str:
     """The one notice a run prints when charts that test `.Capabilities` rendered blind."""
-    return (
-        "the cluster's capabilities are not known, so Helm rendered these charts without the "
-        "cluster's Kubernetes version and API versions, and objects they guard with "
-        f".Capabilities may be missing: {', '.join(charts)}. Pass --capabilities FILE "
-        f"(write one with `argodiff capabilities -o {DEFAULT_FILE}`)."
-    )
+    return messages.CAPABILITIES_UNKNOWN(charts=", ".join(charts), file=DEFAULT_FILE)

@@ -398,7 +398,8 @@ def body(run: RunResult, s: Strings, opts: Options | None = None) -> Node:
     root = Node()
     if run.notices:
         alert = Node(Frame("> [!WARNING]\n", "\n"))
-        notes = [translate(n, s.lang).partition("\n")[0] for n in run.notices]
+        # Notices are what a reader must see: every line of each, none folded.
+        notes = [ln for n in run.notices for ln in translate(n, s.lang).split("\n") if ln.strip()]
         root.add(alert.add(*(f"> - **{md(n)}**" for n in notes)))
     by = {
         status: ordered(sorted((a for a in run.apps if a.status is status), key=lambda a: a.name))
