@@ -23,7 +23,7 @@ from argodiff.report.i18n import (
     summary_line,
 )
 from argodiff.report.layout import Frame, Node
-from argodiff.report.sizes import diff_body, line_counts, title_of
+from argodiff.report.sizes import hunks, line_counts, title_of
 
 RESULT_EMOJI = {
     AppStatus.CHANGED: "📝",
@@ -140,12 +140,12 @@ def _code(text: str, info: str) -> Node:
 _HUNK = re.compile(r"(?m)^(?=@@)")
 
 
-def _diff_block(lines: list[str]) -> Node:
+def _diff_block(diff: str) -> Node:
     """A diff in a fenced block; each hunk is a node that a later part reopens with its `@@`
     line, so a diff continued in the next comment starts with its hunk header. Bidi and
     invisible characters are shown as `\\uXXXX`, as in every code block. (Split with C-level
     string operations: megabytes of diff take milliseconds.)"""
-    text = visible("\n".join(lines))
+    text = visible(diff)
     run = fence_run(text)
     node = Node(Frame(f"{run}diff\n", f"{run}\n"), code=True)
     for chunk in _HUNK.split(text):
@@ -232,19 +232,19 @@ def _resource(res: ResourceDiff, s: Strings, opts: Options) -> Node:
     title, again = _resource_title(res, s), _resource_title(res, s, continued=True)
     node = Node(Frame(f"{title}\n\n", "\n", f"{again}\n\n"), keep=True)
     if res.paths:
-        shown = ", ".join(md(p, NAME_LIMIT) for p in res.paths[:MAX_PATHS])
+        # Escaped as one text: thousands of resources' paths in milliseconds.
+        shown = md(", ".join(res.paths[:MAX_PATHS]), MAX_PATHS * NAME_LIMIT)
         if len(res.paths) > MAX_PATHS:
             shown += " " + s.more.format(n=len(res.paths) - MAX_PATHS)
         node.add(f"{s.changed_fields}: {shown}", "")
-    lines = diff_body(res.diff)
-    if lines:
-        limit = opts.max_diff_lines
-        node.add(_diff_block(lines[:limit] if 0 < limit < len(lines) else lines), "")
-        if 0 < limit < len(lines):
+    body = hunks(res.diff).removesuffix("\n")
+    if body:
+        limit, total = opts.max_diff_lines, body.count("\n") + 1
+        folding = 0 < limit < total
+        node.add(_diff_block("\n".join(body.split("\n", limit)[:limit]) if folding else body), "")
+        if folding:
             folded = s.folded.format(
-                hidden=f"{len(lines) - limit:,}",
-                total=f"{len(lines):,}",
-                where=_where_whole(s, opts),
+                hidden=f"{total - limit:,}", total=f"{total:,}", where=_where_whole(s, opts)
             )
             node.add(f"*{folded}*", "")
     node.add(*(f"- {md(translate(note, s.lang))}" for note in res.notes))

@@ -9,7 +9,7 @@ from argodiff.model import ResourceKey
 _HEADERS = ("=====", "--- ", "+++ ")
 
 
-def _hunks(diff: str) -> str:
+def hunks(diff: str) -> str:
     """The diff without its leading header lines (Argo CD's `=====`, `--- live`, `+++ …`)."""
     start = 0
     for _ in range(3):
@@ -24,13 +24,13 @@ def _hunks(diff: str) -> str:
 def line_counts(diff: str) -> tuple[int, int]:
     """Lines added and removed by a unified diff (counted in C: megabytes take milliseconds;
     a report asks several times per resource, so answers are kept)."""
-    body = "\n" + _hunks(diff)
+    body = "\n" + hunks(diff)
     return body.count("\n+"), body.count("\n-")
 
 
 def diff_body(diff: str) -> list[str]:
     """The hunks of a diff as lines, for markdown, where the resource's title heads it."""
-    body = _hunks(diff)
+    body = hunks(diff)
     lines = body.split("\n")
     if lines and not lines[-1]:
         lines.pop()
