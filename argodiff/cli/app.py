@@ -11,7 +11,7 @@ from argodiff import deadline
 from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.options import connection_from, connection_options, local_options
+from argodiff.cli.options import connection_from, connection_options, local_options, run_options
 from argodiff.cli.output import (
     FORMATS,
     emit,
@@ -64,19 +64,7 @@ from argodiff.settings import Mode
     default=None,
     help="Color the text output (default: on a terminal, unless NO_COLOR is set).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language of the markdown output.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=None,
-    help="Seconds for the whole run; apps not diffed by then are listed.",
-)
+@run_options("the markdown output")
 @connection_options
 @appset_options()
 @local_options

@@ -146,3 +146,63 @@ local_options = _stack(
         "default: GITHUB_REPOSITORY and the git remotes.",
     ),
 )
+
+
+Inputs = Callable[[str], list[str]]
+"""The variables an option reads, by option name (`pr`: the action input first)."""
+
+
+def _no_inputs(name: str) -> list[str]:
+    return []
+
+
+def comment_options(inputs: Inputs = _no_inputs) -> Callable[[F], F]:
+    """How a report becomes PR comments (`pr`, `report --post`)."""
+    return _stack(
+        click.option(
+            "--max-comment-chars",
+            type=click.IntRange(min=5_000, max=65_536),
+            envvar=inputs("max-comment-chars"),
+            default=65_000,
+            show_default=True,
+            help="Longest comment part, in characters and UTF-8 bytes.",
+        ),
+        click.option(
+            "--max-comments",
+            type=click.IntRange(min=0, max=100),
+            envvar=inputs("max-comments"),
+            default=10,
+            show_default=True,
+            help="Most comments a report may take (0: no limit); the rest is in the job summary.",
+        ),
+        click.option(
+            "--max-diff-lines",
+            type=click.IntRange(min=0),
+            envvar=inputs("max-diff-lines"),
+            default=500,
+            show_default=True,
+            help="Fold a resource diff longer than this in the comment (0: never); the job "
+            "summary and the results file keep it whole.",
+        ),
+    )
+
+
+def run_options(what: str, inputs: Inputs = _no_inputs) -> Callable[[F], F]:
+    """The report's language (`what` it applies to) and the run's time limit (`app`, `pr`)."""
+    return _stack(
+        click.option(
+            "--lang",
+            type=click.Choice(["en", "ja"]),
+            envvar=inputs("lang"),
+            default="en",
+            show_default=True,
+            help=f"Language of {what}.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=1),
+            envvar=inputs("timeout"),
+            default=None,
+            help="Seconds for the whole run; apps not diffed by then are listed.",
+        ),
+    )

@@ -13,7 +13,12 @@ from argodiff import deadline, messages, safewrite
 from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.options import connection_from, connection_options
+from argodiff.cli.options import (
+    comment_options,
+    connection_from,
+    connection_options,
+    run_options,
+)
 from argodiff.cli.output import notifier, progress_printer
 from argodiff.cli.render_flags import render_flag_options, with_render_options
 from argodiff.discover.changes import pr_files
@@ -77,46 +82,8 @@ def _env(name: str, *more: str) -> list[str]:
     default="",
     help="Comment marker id, for several clusters (default: the Argo CD host).",
 )
-@click.option(
-    "--max-comment-chars",
-    type=click.IntRange(min=5_000, max=65_536),
-    envvar=_env("max-comment-chars"),
-    default=65_000,
-    show_default=True,
-    help="Longest comment part, in characters and UTF-8 bytes.",
-)
-@click.option(
-    "--max-comments",
-    type=click.IntRange(min=0, max=100),
-    envvar=_env("max-comments"),
-    default=10,
-    show_default=True,
-    help="Most comments a report may take (0: no limit); the rest is in the job summary.",
-)
-@click.option(
-    "--max-diff-lines",
-    type=click.IntRange(min=0),
-    envvar=_env("max-diff-lines"),
-    default=500,
-    show_default=True,
-    help="Fold a resource diff longer than this in the comment (0: never); the job summary "
-    "and the results file keep it whole.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    envvar=_env("lang"),
-    default="en",
-    show_default=True,
-    help="Language of the comment and summary.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    envvar=_env("timeout"),
-    default=None,
-    help="Seconds for the whole run; apps not diffed by then are listed.",
-)
+@comment_options(_env)
+@run_options("the comment and summary", _env)
 @click.option(
     "--fail-on-error/--no-fail-on-error",
     envvar=_env("fail-on-error"),

@@ -10,6 +10,7 @@ import click
 from argodiff import results
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
+from argodiff.cli.options import comment_options
 from argodiff.cli.output import FORMATS, emit, format_run, use_color
 from argodiff.errors import ConfigError
 from argodiff.exitcodes import exit_status
@@ -37,26 +38,7 @@ from argodiff.publish.deliver import CommentTarget, comment_instance, post_comme
 @click.option(
     "--instance", default="", help="Comment marker id (default: the server host in the results)."
 )
-@click.option(
-    "--max-comment-chars",
-    type=click.IntRange(min=5_000, max=65_536),
-    default=65_000,
-    show_default=True,
-)
-@click.option(
-    "--max-comments",
-    type=click.IntRange(min=0, max=100),
-    default=10,
-    show_default=True,
-    help="Most comments the report may take (0: no limit).",
-)
-@click.option(
-    "--max-diff-lines",
-    type=click.IntRange(min=0),
-    default=500,
-    show_default=True,
-    help="Fold a resource diff longer than this in the comment (0: never).",
-)
+@comment_options()
 @click.option("--head-sha", default="", help="Post only while the PR head is still this commit.")
 @handle_errors
 def report_command(env: Environment, **params: Any) -> int:

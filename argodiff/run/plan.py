@@ -13,7 +13,7 @@ from pathlib import Path
 
 from argodiff import messages
 from argodiff.appsets import outcome
-from argodiff.discover.affected import ADDED, DELETED, affected_apps
+from argodiff.discover.affected import ADDED, DELETED, AffectedApp, affected_apps
 from argodiff.discover.applications import Discovery, discover_applications
 from argodiff.errors import ConfigError
 from argodiff.github.event import Request
@@ -84,6 +84,27 @@ def _by_name(apps: Sequence[Application]) -> dict[str, Application]:
 
 _LIFECYCLE = {ADDED: Lifecycle.NEW, DELETED: Lifecycle.DELETED}
 """An affected app's state as a lifecycle."""
+
+
+def _affected(
+    repo: LocalRepo,
+    base_apps: Sequence[Application],
+    head_apps: Sequence[Application],
+    changed: Sequence[str],
+    *,
+    head_dir: Path,
+    base_dir: Path | None,
+) -> list[AffectedApp]:
+    """The apps the changed files affect, as the repository's settings say."""
+    return affected_apps(
+        base_apps,
+        head_apps,
+        changed,
+        head_dir,
+        repo.identity,
+        base_root=base_dir,
+        argocd_namespace=repo.render.argocd_namespace,
+    )
 
 
 def _planned(
@@ -179,14 +200,8 @@ def trees(
     base_apps, head_apps = _by_name(comparable), _by_name(head_found.apps)
     affected: set[str] | None = None
     if changed is not None:
-        found = affected_apps(
-            comparable,
-            head_found.apps,
-            changed,
-            head_dir,
-            repo.identity,
-            base_root=base_dir,
-            argocd_namespace=repo.render.argocd_namespace,
+        found = _affected(
+            repo, comparable, head_found.apps, changed, head_dir=head_dir, base_dir=base_dir
         )
         affected = {a.app.name for a in found}
         notices += outcome.touched(found, head_found, base_found)
@@ -239,14 +254,8 @@ def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
             plan.apps = [_planned(n, at_base.get(n), at_head.get(n)) for n in names]
         else:
             changed = req.changed or []
-            found = affected_apps(
-                base_apps,
-                head.apps,
-                changed,
-                head_dir,
-                repo.identity,
-                base_root=base_dir,
-                argocd_namespace=repo.render.argocd_namespace,
+            found = _affected(
+                repo, base_apps, head.apps, changed, head_dir=head_dir, base_dir=base_dir
             )
             plan.notices += outcome.touched(found, head, base)
             for item in found:
