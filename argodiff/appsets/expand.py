@@ -24,9 +24,8 @@ from argodiff.appsets.generators import (
     kind_of,
 )
 from argodiff.appsets.params import Params, fasttemplate, render_strings, strings_of
-from argodiff.command import CommandError
 from argodiff.engine.merge import apply_merge_patch
-from argodiff.errors import ManifestError
+from argodiff.errors import ArgodiffError, ManifestError
 from argodiff.model import Application, GeneratedBy
 from argodiff.yamlio import iter_documents
 
@@ -116,12 +115,9 @@ class _GoTemplater:
 
     def render(self, items: list[tuple[Any, Params]]) -> list[Any]:
         jobs = [(strings_of(obj), p) for obj, p in items]
-        try:
-            rendered = gotemplate.render(
-                jobs, options=self.options, work_dir=self.work_dir, timeout=self.deadline.left()
-            )
-        except CommandError as exc:
-            raise ManifestError(f"Go template: {exc}") from None
+        rendered = gotemplate.render(
+            jobs, options=self.options, work_dir=self.work_dir, timeout=self.deadline.left()
+        )
         out = []
         for (obj, _), strings in zip(items, rendered, strict=True):
             values = iter(strings)
@@ -173,7 +169,9 @@ def expand(doc: dict[str, Any], file: str, repo_root: Path, options: AppSetOptio
         except NotGenerated as exc:
             result.not_generated = str(exc)
             result.apps, result.manifests = [], {}
-        except (ManifestError, CommandError) as exc:
+        except ArgodiffError as exc:
+            # A template error, a bound exceeded, a tool failing or the run's time running
+            # out: that ApplicationSet's error, never the run's.
             message = exc.args[0] if exc.args else str(exc)
             if isinstance(exc, ManifestError) and exc.file and exc.file != file:
                 message = f"{exc.file}: {message}"

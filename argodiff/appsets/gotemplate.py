@@ -135,8 +135,8 @@ def _missing_key(text: str, params: Params) -> str | None:
     Helm's engine cannot be told to fail, so argodiff checks what it can see."""
     depth: list[bool] = []
     for action in _actions(text):
-        words = action.split()
-        first = words[0].lstrip("-") if words else ""
+        words = action.strip().lstrip("-").split()  # `{{- range …`: the trim marker first
+        first = words[0] if words else ""
         rebinds = any(isinstance(d, bool) and d for d in depth)
         for match in _FIELD_CHAIN.finditer(action):
             if rebinds and not match.group(1):
@@ -208,6 +208,8 @@ def render(
         for d in load_manifests(out.stdout, "Go template output")
     }
     results = [[str(s) for s in docs.get(f"j{i}", [])] for i in range(len(jobs))]
+    if [len(r) for r in results] != [len(strings) for strings, _ in jobs]:
+        raise ManifestError("Go template: helm did not render every field")
     if strict:
         for (strings, _), rendered in zip(jobs, results, strict=True):
             for text, value in zip(strings, rendered, strict=True):

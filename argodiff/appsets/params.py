@@ -4,7 +4,6 @@ sanitizing, fasttemplate substitution, label selectors and `values`
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -136,8 +135,3 @@ def selector_is_empty(selector: Any) -> bool:
 def flat_labels(params: Params) -> dict[str, str]:
     """Parameters as selector labels (generator_spec_processor.go flattenParameters)."""
     return {k: v if isinstance(v, str) else go_string(v) for k, v in flatten(params).items()}
-
-
-def digest(obj: Any) -> str:
-    """A stable fingerprint of a JSON value (to tell whether a definition changed)."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)

@@ -237,3 +237,26 @@ def test_go_template_errors_name_the_template(tmp_path: Path) -> None:
     )
     assert result.error.startswith("Go template:")
     assert "missing value for if" in result.error
+
+
+@needs_helm
+def test_missing_key_error_follows_what_dot_is(tmp_path: Path) -> None:
+    """Inside `range` (trim markers too) `.` is the item, so its fields are not parameters."""
+    element = {"items": [{"x": "a"}, {"x": "b"}], "name": "n"}
+    ok = "{{ .name }}{{- range .items }}-{{ .x }}{{- end }}"
+    result = run(
+        tmp_path,
+        [{"list": {"elements": [element]}}],
+        template(ok, ".", "x"),
+        goTemplate=True,
+        goTemplateOptions=["missingkey=error"],
+    )
+    assert names(result) == ["n-a-b"]
+    missing = run(
+        tmp_path,
+        [{"list": {"elements": [element]}}],
+        template("{{ .name }}-{{ $.nope }}", ".", "x"),
+        goTemplate=True,
+        goTemplateOptions=["missingkey=error"],
+    )
+    assert "no entry for key 'nope'" in missing.error
