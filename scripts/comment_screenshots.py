@@ -145,7 +145,7 @@ def main() -> int:
     p.add_argument("--chromium", default="chromium")
     p.add_argument("--out", type=Path, default=ROOT / "docs")
     p.add_argument("--width", type=int, default=960)
-    p.add_argument("--height", type=int, default=2400)
+    p.add_argument("--height", type=int, default=2560)
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
