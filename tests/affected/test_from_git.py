@@ -10,7 +10,7 @@ from argodiff.discover.applications import discover_applications
 from argodiff.repo import git
 from argodiff.repo.identity import RepoIdentity
 from tests.affected.helpers import REPO_URL, Tree, app_manifest, configmap, kustomization
-from tests.test_git import commit, sh
+from tests.repo.test_git import commit, sh
 
 
 def lolice(tree: Tree, names: list[str]) -> None:

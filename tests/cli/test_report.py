@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from argodiff import results
 from argodiff.cli import cli
 from argodiff.model import AppResult, AppStatus, Change, ResourceDiff, ResourceKey, RunResult
-from tests.publish.conftest import NUMBER, REPO, TOKEN, FakeGitHub
+from tests.github.conftest import NUMBER, REPO, TOKEN, FakeGitHub
 
 
 def _shard(tmp_path: Path, name: str, status: AppStatus) -> Path:

@@ -16,7 +16,7 @@ import responses
 
 from tests.e2e.comment_pr import PASSWORD_BASE, PASSWORD_PR, base_files, pr_changes
 from tests.fixture_repo import GitRepo
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.report.gfm import check_structure, outside_code
 from tests.security.harness import Cli, Fixture, Outputs, PrJob, checkout
 from tests.simulator import Simulator

@@ -11,7 +11,7 @@ import pytest
 import responses
 
 from tests.fixture_repo import GitRepo
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN, CF_CLIENT_ID, CF_SECRET, DRIFT, b64
 from tests.security.gitops import base_files, pr_changes
 from tests.security.harness import Cli, Fixture, PrJob, checkout

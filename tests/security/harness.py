@@ -22,7 +22,7 @@ import pytest
 from argodiff.cli import main
 from argodiff.command import run
 from tests.fixture_repo import REPO_URL, GitRepo
-from tests.publish.conftest import NUMBER, FakeGitHub
+from tests.github.conftest import NUMBER, FakeGitHub
 from tests.security.canaries import GITHUB_TOKEN
 from tests.security.gitops import REPOSITORY
 

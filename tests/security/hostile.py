@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.fixture_repo import GitRepo, application, kustomization
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN
 from tests.security.harness import Cli, Fixture, Outputs, PrJob, checkout
 from tests.security.leaks import action_inputs

@@ -14,7 +14,7 @@ import pytest
 
 from argodiff.report.sizes import diff_body
 from tests.fixture_repo import GitRepo, application, kustomization
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN
 from tests.security.gitops import (
     APPS,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.canaries import (
     ARGOCD_TOKEN,
     CF_CLIENT_ID,

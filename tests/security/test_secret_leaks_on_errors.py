@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from argodiff.argocd.answers import FIRST_LINE_LIMIT
-from tests.publish.conftest import FakeGitHub, Fault
+from tests.github.conftest import FakeGitHub, Fault
 from tests.security.canaries import (
     API_KEY,
     ARGOCD_TOKEN,

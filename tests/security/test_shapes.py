@@ -11,7 +11,7 @@ import pytest
 
 from argodiff.report.escape import html_text, md
 from tests.fixture_repo import application
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.harness import Cli
 from tests.security.hostile import HOSTILE, app, build, leaks, run_offline, run_revision
 

@@ -13,7 +13,7 @@ from argodiff import command
 from argodiff.render import Renderer
 from argodiff.repo.identity import RepoIdentity
 from tests.fixture_repo import GitRepo
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.canaries import (
     ARGOCD_TOKEN,
     CF_SECRET,

@@ -10,7 +10,7 @@ import pytest
 
 from argodiff.github.runner import Actions
 from argodiff.safewrite import UnsafePath
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN
 from tests.security.harness import Cli, PrJob, checkout
 from tests.security.hostile import build, leaks, outside_dir

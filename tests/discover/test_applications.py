@@ -122,7 +122,7 @@ def test_missing_apps_dir_is_reported(tmp_path: Path) -> None:
 
 
 def test_this_repository_tree() -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     found = discover_applications(root)
     assert found.errors == []
     names = {a.name for a in found.apps}

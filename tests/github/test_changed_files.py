@@ -5,7 +5,7 @@ from __future__ import annotations
 from github import Github
 
 from argodiff.github.api import ChangedFiles, pr_changed_files
-from tests.publish.conftest import NUMBER, REPO, FakeGitHub
+from tests.github.conftest import NUMBER, REPO, FakeGitHub
 
 
 def test_changed_files_include_the_old_name_of_renames(fake: FakeGitHub, gh: Github) -> None:

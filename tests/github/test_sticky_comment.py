@@ -5,7 +5,7 @@ from __future__ import annotations
 from github import Github
 
 from argodiff.github.api import PublishOutcome, StickyComment, github_client
-from tests.publish.conftest import BOT, HUMAN, NUMBER, REPO, FakeGitHub
+from tests.github.conftest import BOT, HUMAN, NUMBER, REPO, FakeGitHub
 
 MARKER = "<!-- argodiff:lolice"
 

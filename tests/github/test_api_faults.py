@@ -20,8 +20,8 @@ from argodiff.github.api import (
     github_client,
     pr_changed_files,
 )
-from tests.publish.conftest import NUMBER, REPO, TOKEN, FakeGitHub, Fault
-from tests.publish.test_sticky_comment import MARKER, report, sticky
+from tests.github.conftest import NUMBER, REPO, TOKEN, FakeGitHub, Fault
+from tests.github.test_sticky_comment import MARKER, report, sticky
 
 
 @pytest.fixture
