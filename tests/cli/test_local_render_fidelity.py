@@ -20,7 +20,7 @@ from argodiff.render.capabilities import Capabilities, FixedCapabilities
 from argodiff.repo.identity import RepoIdentity
 from tests.cli.local_render_repo import CAPABILITIES, base, pull_request
 from tests.fixture_repo import GitRepo
-from tests.simulator import Simulator
+from tests.simulator import FaultKind, Simulator
 
 needs_helm = pytest.mark.skipif(
     subprocess.run(["which", "helm"], capture_output=True, check=False).returncode != 0,
@@ -268,3 +268,31 @@ def test_unknown_cluster_is_one_clear_line(repo: GitRepo, sim: Simulator) -> Non
     assert "cannot read cluster https://elsewhere.example" in error
     assert "permission denied" in error and "clusters, get" in error
     assert "Traceback" not in proc.stderr
+
+
+def test_local_without_the_clusters_capabilities_says_so(repo: GitRepo, sim: Simulator) -> None:
+    # Argo CD refuses the clusters endpoint (an account without `clusters, get`): the render is
+    # blind, the guarded ServiceMonitor shows as removed, and the run says why, once.
+    sim.fault(FaultKind.ERROR, route="cluster", status=403, code=7, message="permission denied")
+    try:
+        proc = argodiff(
+            repo.path,
+            "app",
+            "monitored",
+            "--local",
+            "--server",
+            sim.url,
+            "--auth-token",
+            sim.token,
+            "-o",
+            "json",
+        )
+    finally:
+        sim.reset()
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    doc = json.loads(proc.stdout)
+    (app,) = doc["apps"]
+    assert {(r["change"], r["kind"]) for r in app["resources"]} == {("removed", "ServiceMonitor")}
+    notices = doc["notices"]
+    assert any("could not read the capabilities of cluster" in n for n in notices)
+    assert len([n for n in notices if ".Capabilities" in n and "charts/monitored" in n]) == 1
