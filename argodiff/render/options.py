@@ -50,11 +50,14 @@ class RenderOptions:
 def render_notices(options: RenderOptions, renderers: Iterable[Renderer | None]) -> list[str]:
     """The run's notices about local renders: build options used or refused, capabilities
     that could not be read, charts that test `.Capabilities` and rendered without them."""
+    used = [r for r in renderers if r is not None]
+    if not any(r.renders for r in used):
+        return []  # nothing was rendered locally: nothing to say about local renders
     notices: list[str] = []
     if line := options.build_options.describe():
         notices.append(line)
     notices += options.capabilities.problems()
-    charts = sorted({c for r in renderers if r is not None for c in r.blind_charts})
+    charts = sorted({c for r in used for c in r.blind_charts})
     if charts:
         notices.append(missing_notice(charts))
     return notices

@@ -129,3 +129,15 @@ def test_local_uses_argo_cds_settings(repo: GitRepo, sim: Simulator) -> None:
     if inflated(doc)["error"] is None:
         # helm 3: the chart rendered, told the cluster's version as Argo CD tells it.
         assert inflated(doc)["status"] == "unchanged"
+
+
+def test_refused_settings_are_noticed_only_when_argodiff_renders(
+    repo: GitRepo, sim: Simulator
+) -> None:
+    sim.settings.kustomize_build_options = "--enable-helm --enable-exec"
+    connection = ("--server", sim.url, "--auth-token", sim.token)
+    _, by_argocd, err = argodiff(repo, "app", "argocd", "--revision", "HEAD", *connection)
+    assert not [n for n in by_argocd["notices"] if "NOT applied" in n], err
+    _, local, err = argodiff(repo, "app", "argocd", "--local", *connection)
+    (notice,) = [n for n in local["notices"] if "NOT applied" in n]
+    assert "Argo CD's settings" in notice and "--enable-exec" in notice
