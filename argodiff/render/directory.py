@@ -10,6 +10,7 @@ from typing import Any
 from argodiff.errors import ManifestError, RenderError
 from argodiff.globs import glob_match
 from argodiff.model import Manifest
+from argodiff.render.overrides import is_override_file
 from argodiff.render.paths import relative
 from argodiff.yamlio import load_manifests
 
@@ -34,7 +35,7 @@ def _selected(app_path: Path, options: dict[str, Any]) -> Iterator[tuple[Path, s
     include = str(options.get("include") or "")
     exclude = str(options.get("exclude") or "")
     for file in _walk(app_path, bool(options.get("recurse"))):
-        if not MANIFEST_FILE.match(file.name):
+        if not MANIFEST_FILE.match(file.name) or is_override_file(file.name):
             continue
         rel = file.relative_to(app_path).as_posix()
         if exclude and glob_match(exclude, rel):

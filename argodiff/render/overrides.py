@@ -45,6 +45,15 @@ def instance_name(app: Application, argocd_namespace: str) -> str:
     return f"{app.namespace}_{app.name}"
 
 
+def is_override_file(name: str) -> bool:
+    """`.argocd-source.yaml` or `.argocd-source-<anything>.yaml`: parameters, not manifests.
+    The repo-server never deploys them from a directory source either: it skips YAML files
+    that do not decode as Kubernetes objects and do not look like one (findManifests)."""
+    return name == f"{OVERRIDE_PREFIX}.yaml" or (
+        name.startswith(f"{OVERRIDE_PREFIX}-") and name.endswith(".yaml")
+    )
+
+
 def override_files(app: Application, argocd_namespace: str) -> tuple[str, str]:
     """The two file names, in the order they are merged."""
     specific = instance_name(app, argocd_namespace)

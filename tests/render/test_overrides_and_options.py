@@ -8,9 +8,11 @@ import pytest
 
 from argodiff.errors import ConfigError, ManifestError
 from argodiff.model import Application, Source
+from argodiff.render import Renderer
 from argodiff.render.buildoptions import parse_build_options
 from argodiff.render.capabilities import Capabilities, load_capabilities
 from argodiff.render.overrides import apply_overrides, instance_name
+from tests.render.conftest import application, by_name, configmap, write
 
 SOURCE = Source(
     repo_url="https://github.com/example/lolice.git",
@@ -104,3 +106,19 @@ def test_capabilities_file(tmp_path: Path) -> None:
     path.write_text("kubeVersion: v1.32\napiVersions: ['--set=x']\n")
     with pytest.raises(ConfigError, match="not group/version"):
         load_capabilities(path)
+
+
+def test_every_source_of_a_multi_source_app_reads_its_own_overrides(
+    repo: Path, renderer: Renderer
+) -> None:
+    write(repo, "k/kustomization.yaml", "resources: [cm.yaml]\n")
+    write(repo, "k/cm.yaml", configmap("settings"))
+    write(repo, "k/.argocd-source-multi.yaml", "kustomize:\n  namePrefix: pr-\n  namespace: x\n")
+    write(repo, "d/cm.yaml", configmap("top"))
+    write(repo, "d/sub/cm.yaml", configmap("nested"))
+    # A directory source becomes recursive only through its override file.
+    write(repo, "d/.argocd-source.yaml", "directory:\n  recurse: true\n")
+    app = application("multi", {"path": "k"}, {"path": "d"})
+    got = by_name(renderer.render(app))
+    assert sorted(got) == ["ConfigMap/nested", "ConfigMap/pr-settings", "ConfigMap/top"]
+    assert got["ConfigMap/pr-settings"]["metadata"]["namespace"] == "x"
