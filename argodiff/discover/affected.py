@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from argodiff.application import MANIFEST_GENERATE_PATHS
 from argodiff.discover.kustomize_graph import (
@@ -23,6 +23,7 @@ from argodiff.discover.kustomize_graph import (
     KustomizeGraph,
     chart_dependencies,
     join_inside,
+    read_mapping,
 )
 from argodiff.errors import ConfigError
 from argodiff.model import Application, Source
@@ -277,6 +278,33 @@ def _app_kustomize_files(source: Source, base: str) -> Iterator[str]:
                 yield path
 
 
+def _watch_override(
+    watch: _Watch, graph: KustomizeGraph, repo_root: Path, base: str, override: str
+) -> None:
+    """The files an override file itself names: kustomize components and patches, Helm
+    value files and file parameters (relative to the source path)."""
+    doc = read_mapping(repo_root, override)
+    kustomize: dict[str, Any] = doc.get("kustomize") or {}
+    helm: dict[str, Any] = doc.get("helm") or {}
+    if not isinstance(kustomize, dict) or not isinstance(helm, dict):
+        return  # not a mapping: rendering the app reports the file
+    why = f"named by {override}"
+    components = [c for c in kustomize.get("components") or [] if isinstance(c, str)]
+    dirs = [d for d in (join_inside(base, c) for c in components) if d is not None]
+    for path, ref in graph.reach(*dirs).files.items() if dirs else ():
+        watch.add(watch.files, path, _KUSTOMIZE, f"{ref.describe()} ({why})")
+    for directory in dirs:
+        watch.add(watch.dirs, directory, _PATH, f"kustomize component {why}")
+    named = [p.get("path") for p in kustomize.get("patches") or [] if isinstance(p, dict)]
+    named += [v for v in helm.get("valueFiles") or [] if not str(v).startswith("$")]
+    named += [p.get("path") for p in helm.get("fileParameters") or [] if isinstance(p, dict)]
+    for raw in named:
+        if isinstance(raw, str) and "://" not in raw:
+            target = join_inside(base, raw)
+            if target is not None:
+                watch.add(watch.files, target, _VALUES, f"file {why}")
+
+
 def _watch(
     app: Application,
     repo_root: Path,
@@ -308,7 +336,9 @@ def _watch(
                     watch.add(watch.dirs, directory, _PATH, why)
         for name in override_files(app, argocd_namespace):
             # Merged into the source by the repo-server before it renders.
-            watch.add(watch.files, posixpath.join(base, name), _PATH, "Argo CD source override")
+            override = posixpath.join(base, name)
+            watch.add(watch.files, override, _PATH, "Argo CD source override")
+            _watch_override(watch, graph, repo_root, base, override)
         for path in _app_kustomize_files(source, base):
             watch.add(watch.files, path, _KUSTOMIZE, "kustomize patch of the Application")
         for path, ref in reach.files.items():

@@ -73,3 +73,19 @@ def test_unknown_field_in_a_base_makes_the_whole_base_count(tree: Tree) -> None:
         "base/other.txt: in kustomize base base (graph not fully read: base/kustomization.yaml: "
         "field futureField is not modelled)"
     ]
+
+
+def test_files_an_override_names_count(tree: Tree) -> None:
+    app_of_apps(tree)
+    tree.write(
+        "argoproj/foo/.argocd-source-foo.yaml",
+        {"kustomize": {"components": ["../comp"], "patches": [{"path": "patch.yaml"}]}},
+    )
+    tree.write("argoproj/comp/kustomization.yaml", {"kind": "Component", "resources": ["x.yaml"]})
+    foo = tree.app("apps/foo.yaml", "foo", path="argoproj/foo")
+    found = tree.affected(["argoproj/comp/x.yaml", "argoproj/foo/patch.yaml"], [foo])
+    assert found["foo"].reasons == [
+        "argoproj/comp/x.yaml: kustomize resources in argoproj/comp/kustomization.yaml "
+        "(named by argoproj/foo/.argocd-source-foo.yaml)",
+        "argoproj/foo/patch.yaml: file named by argoproj/foo/.argocd-source-foo.yaml",
+    ]
