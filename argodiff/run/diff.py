@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -72,8 +73,12 @@ def execute(
         job: Callable[[PlannedApp], AppResult]
         settings: Future[ArgoSettings] | None = None
         if plan.mode is Mode.OFFLINE:
-            head = _renderer(stack, plan.head_dir, plan.repo, options)
-            base = _renderer(stack, plan.base_dir, plan.repo, options)
+            head = _renderer(
+                stack, plan.head_dir, plan.repo, options, _commit(plan.head_side, plan)
+            )
+            base = _renderer(
+                stack, plan.base_dir, plan.repo, options, _commit(plan.base_side, plan)
+            )
             if plan.head_dir is not None and plan.repo is not None:
                 every = discover_applications(
                     plan.head_dir, plan.repo.apps_dir, plan.repo.appsets
@@ -92,7 +97,10 @@ def execute(
             # beside the first apps.
             settings = background.start(client.settings)
             server = _ServerOptions(client, settings, options)
-            local = _OnFirstUse(lambda: _renderer(stack, plan.head_dir, plan.repo, server.get()))
+            commit = _commit(plan.head_side, plan)
+            local = _OnFirstUse(
+                lambda: _renderer(stack, plan.head_dir, plan.repo, server.get(), commit)
+            )
             policy = conn.server_side_diff if conn is not None else "auto"
             job = functools.partial(
                 _live_job, plan, client, settings, local, server_side_diff=policy
@@ -125,13 +133,28 @@ def execute(
 
 
 def _renderer(
-    stack: contextlib.ExitStack, root: Path | None, repo: LocalRepo | None, options: RenderOptions
+    stack: contextlib.ExitStack,
+    root: Path | None,
+    repo: LocalRepo | None,
+    options: RenderOptions,
+    revision: str,
 ) -> Renderer | None:
     if root is None or repo is None:
         return None
-    # The commit checked out there is what `$ARGOCD_APP_REVISION` names.
-    renderer = Renderer(root, identity=repo.identity, options=options, revision=head_commit(root))
+    renderer = Renderer(root, identity=repo.identity, options=options, revision=revision)
     return stack.enter_context(renderer)
+
+
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+def _commit(side: Side, plan: Plan) -> str:
+    """The commit a side renders, for `$ARGOCD_APP_REVISION`: its SHA, or for the working
+    tree (and the demo's edited copy) the commit checked out under it. Rendered trees are
+    exports without `.git`, so the plan says which commit they are."""
+    if side.kind is SideKind.REVISION and _SHA.match(side.revision):
+        return side.revision
+    return head_commit(plan.repo.root) if plan.repo is not None else ""
 
 
 class _ServerOptions:
