@@ -206,6 +206,7 @@ def _expand(
     result.digest = _digest(spec)
     generated_by = GeneratedBy(result.name, result.digest, ())
     size = 0
+    jobs: list[tuple[Any, Params]] = []
     for generator in generators:
         params = generate(generator, ctx)
         size += len(json.dumps(params, default=str))
@@ -213,29 +214,33 @@ def _expand(
             raise ManifestError(
                 f"its parameters exceed {MAX_PARAMS_BYTES // (1024 * 1024)} MiB; not generated"
             )
-        if len(by_name) + len(params) > options.max_apps:
+        if len(jobs) + len(params) > options.max_apps:
             raise ManifestError(
                 f"it generates more than {options.max_apps} Applications "
                 "(raise the cap with --max-generated-apps)"
             )
         tmpl = _template_of(generator, template)
-        rendered = templater.render([(tmpl, p) for p in params])
-        if isinstance(patch, str) and patch.strip():
-            # A strategic merge patch on the Application; the fields argodiff reads have no
-            # list merge keys, so it applies as a JSON merge patch does.
-            patches = templater.render([(patch, p) for p in params])
-            rendered = [
-                apply_merge_patch(app, _patch_doc(text))
-                for app, text in zip(rendered, patches, strict=True)
-            ]
-        deadline.left()
-        for obj in rendered:
-            manifest = _manifest(obj, result.namespace)
-            app = _application(manifest, result, generated_by)
-            if app.name in by_name:
-                raise ManifestError(f"it generates two Applications named {app.name}")
-            by_name[app.name] = app
-            result.manifests[app.name] = manifest
+        jobs += [(tmpl, p) for p in params]
+    patched = isinstance(patch, str) and bool(patch.strip())
+    # Every parameter set of every generator, template and patch, in one render (one helm
+    # run for goTemplate).
+    rendered = templater.render(jobs + ([(patch, p) for _, p in jobs] if patched else []))
+    apps, patches = rendered[: len(jobs)], rendered[len(jobs) :]
+    if patched:
+        # A strategic merge patch on the Application; the fields argodiff reads have no
+        # list merge keys, so it applies as a JSON merge patch does.
+        apps = [
+            apply_merge_patch(app, _patch_doc(text))
+            for app, text in zip(apps, patches, strict=True)
+        ]
+    deadline.left()
+    for obj in apps:
+        manifest = _manifest(obj, result.namespace)
+        app = _application(manifest, result, generated_by)
+        if app.name in by_name:
+            raise ManifestError(f"it generates two Applications named {app.name}")
+        by_name[app.name] = app
+        result.manifests[app.name] = manifest
     result.reads = tuple(sorted(reads.files))
     result.notes = list(dict.fromkeys(ctx.notes))
     final = GeneratedBy(result.name, generated_by.digest, result.reads)
