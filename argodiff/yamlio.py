@@ -10,8 +10,12 @@ import yaml
 from argodiff.errors import ManifestError
 from argodiff.model import Manifest
 
-MAX_NODES = 2_000_000
-"""Expanded-size budget for one document; a YAML alias bomb stops here instead of eating memory."""
+MAX_BYTES = 100 * 1024 * 1024
+"""Largest YAML input (a file, or a tool's output) argodiff parses: the tools' output cap."""
+MAX_ALIAS_NODES = 1_000_000
+"""How many nodes aliases may add to one input when expanded (each reuse counts in full)."""
+MAX_ALIAS_CHARS = 16 * 1024 * 1024
+"""How many characters of strings aliases may add to one input when expanded."""
 
 
 class _Loader(yaml.CSafeLoader):
@@ -45,22 +49,75 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _check_size(doc: Any, source: str) -> None:
-    """Walk the document with a node budget: shared (aliased) subtrees count every time."""
-    budget = MAX_NODES
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        budget -= 1
-        if budget < 0:
+class _Expansion:
+    """What aliases add to an input: a YAML alias bomb (`&a [x,x]`, `&b [*a,*a]`, …) is tiny as
+    text and shared in memory, but every reuse counts in full once it is walked, dumped or
+    diffed. Sizes are memoized per object, so the check costs the distinct nodes only."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._memo: dict[int, tuple[int, int]] = {}
+        self._busy: set[int] = set()
+        self.expanded = [0, 0]
+        self.distinct = [0, 0]
+
+    def add(self, doc: Any) -> None:
+        nodes, chars = self._size(doc)
+        self.expanded[0] += nodes
+        self.expanded[1] += chars
+        extra_nodes = self.expanded[0] - self.distinct[0]
+        extra_chars = self.expanded[1] - self.distinct[1]
+        if extra_nodes > MAX_ALIAS_NODES or extra_chars > MAX_ALIAS_CHARS:
             raise ManifestError(
-                f"document expands to more than {MAX_NODES:,} nodes (YAML alias bomb?)",
-                file=source,
+                f"YAML aliases expand it by more than {MAX_ALIAS_NODES:,} nodes or "
+                f"{MAX_ALIAS_CHARS:,} characters (YAML alias bomb?)",
+                file=self.source,
             )
-        if isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+
+    def _size(self, root: Any) -> tuple[int, int]:
+        """(nodes, string characters) of `root` with every alias expanded; post-order, no
+        recursion (nesting may be deep)."""
+        stack: list[tuple[Any, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if key in self._memo:
+                continue
+            children = (
+                list(node.keys()) + list(node.values())
+                if isinstance(node, dict)
+                else node
+                if isinstance(node, list)
+                else None
+            )
+            if children is None:
+                size = (1, len(node) if isinstance(node, str) else 0)
+                if isinstance(node, str) and len(node) > 64:  # shared strings count too
+                    self._memo[key] = size
+                    self.distinct[0] += 1
+                    self.distinct[1] += size[1]
+                continue
+            if done:
+                self._busy.discard(key)
+                sizes = [self._memo.get(id(c)) or self._leaf(c) for c in children]
+                self._memo[key] = (1 + sum(n for n, _ in sizes), sum(c for _, c in sizes))
+                self.distinct[0] += 1
+                continue
+            if key in self._busy:
+                raise ManifestError("a YAML alias refers to itself (recursive)", file=self.source)
+            self._busy.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if isinstance(c, dict | list | str))
+        return self._memo.get(id(root)) or self._leaf(root)
+
+    def _leaf(self, node: Any) -> tuple[int, int]:
+        if isinstance(node, str):
+            if len(node) <= 64:
+                self.distinct[0] += 1
+                self.distinct[1] += len(node)
+            return 1, len(node)
+        self.distinct[0] += 1
+        return 1, 0
 
 
 def iter_documents(text: str | bytes, source: str = "") -> Iterator[Any]:
@@ -72,13 +129,18 @@ def iter_documents(text: str | bytes, source: str = "") -> Iterator[Any]:
             raise ManifestError(
                 f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=source
             ) from None
+    if len(text) > MAX_BYTES:
+        raise ManifestError(
+            f"larger than {MAX_BYTES // (1024 * 1024)} MiB of YAML; not read", file=source
+        )
     if "\x00" in text:
         raise ManifestError("binary file (contains NUL bytes), not YAML", file=source)
     text = text.removeprefix("\ufeff")
+    expansion = _Expansion(source)
     try:
         for doc in yaml.load_all(text, Loader=_Loader):
             if doc is not None:
-                _check_size(doc, source)
+                expansion.add(doc)
             yield doc
     except yaml.YAMLError as exc:
         raise ManifestError(f"invalid YAML: {_one_line(exc)}", file=source) from None

@@ -13,6 +13,7 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from argodiff import __version__
+from argodiff.argocd import bounded
 from argodiff.argocd.answers import NO_SUBJECT, Subject, read_json
 from argodiff.argocd.errors import UnexpectedAnswer, Unreachable
 from argodiff.redact import Redactor
@@ -62,6 +63,9 @@ class Transport:
         backoff_factor: float = DEFAULT_BACKOFF,
     ) -> None:
         self._timeout = conn.request_timeout
+        # --request-timeout bounds each try as a whole, not each read; the retries get theirs.
+        self._deadline = conn.request_timeout * (max(conn.retries, 0) + 1)
+        self._max_bytes = bounded.MAX_RESPONSE_BYTES
         self._verify = not conn.insecure
         self._redactor = Redactor(conn.secrets())
         self._headers = _headers(conn)
@@ -113,7 +117,7 @@ class Transport:
         data: bytes | None = None,
         extra: dict[str, str] | None = None,
     ) -> requests.Response:
-        try:
+        def call() -> requests.Response:
             return self._session.request(
                 method,
                 server + path,
@@ -123,7 +127,17 @@ class Transport:
                 timeout=self._timeout,
                 verify=self._verify,
                 allow_redirects=False,
+                stream=True,
             )
+
+        try:
+            return bounded.fetch(call, max_bytes=self._max_bytes, seconds=self._deadline)
+        except bounded.AnswerTooLarge:
+            raise UnexpectedAnswer(
+                path,
+                f"the answer is larger than {self._max_bytes:,} bytes (decompressed): not read",
+                app=subject.app,
+            ) from None
         except requests.exceptions.ChunkedEncodingError as exc:
             if "IncompleteRead" not in str(exc):
                 raise Unreachable(

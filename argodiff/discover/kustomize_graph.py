@@ -36,7 +36,7 @@ MODELLED_KEYS = INERT_KEYS | {
 Anything else (an unknown field, `generators`/`transformers`/`validators`: plugins, which may
 read files the graph cannot see) makes the graph incomplete."""
 _PLUGIN_LISTS = ("generators", "transformers", "validators")
-_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^git@|^(github|gitlab|bitbucket)\.(com|org)/")
+REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^git@|^(github|gitlab|bitbucket)\.(com|org)/")
 _PLAIN_LISTS = ("resources", "bases", "components", "crds", "configurations")
 # These hold either a file path or an inline YAML document; inline ones span several lines.
 _PATH_OR_INLINE_LISTS = ("transformers", "generators", "validators", "patchesStrategicMerge")
@@ -176,7 +176,7 @@ def join_inside(directory: str, path: str) -> str | None:
 
 def resolve(directory: str, path: str) -> str | None:
     """A path a kustomization names, repository-relative; None for a remote or outside one."""
-    if not path.strip() or _REMOTE.search(path.strip()):
+    if not path.strip() or REMOTE.search(path.strip()):
         return None
     return join_inside(directory, path)
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import posixpath
 
-from argodiff.discover.kustomize_graph import KustomizeGraph
+from argodiff.discover.kustomize_graph import (
+    REMOTE,
+    KustomizeGraph,
+    join_inside,
+    raw_references,
+)
 from argodiff.errors import ManifestError, RenderError
 from argodiff.model import Application, Source
 from argodiff.repo.export import Snapshot
@@ -37,18 +42,34 @@ def paths_read(snap: Snapshot, app: Application, source: Source) -> list[str]:
     if not source.chart:
         base = _norm(source.path or ".")
         paths.append(base)
+        graph = KustomizeGraph(snap.root)
         try:
-            reach = KustomizeGraph(snap.root).reach(base)
+            reach = graph.reach(base)
         except ManifestError:
             return paths  # a broken kustomization: the render says what is wrong
+        _refuse_leaving(
+            graph, [f for f, ref in reach.files.items() if ref.field == "kustomization"]
+        )
         paths += [*reach.files, *reach.dirs]
     return paths
 
 
+def _refuse_leaving(graph: KustomizeGraph, kustomizations: list[str]) -> None:
+    """A path a kustomization names that leaves the repository (`../../..`, `/etc`): refused
+    here, before kustomize (whose own check only keeps files below the kustomization)."""
+    for file in kustomizations:
+        directory = posixpath.dirname(file) or "."
+        found = graph.kustomization(directory)
+        for field, raw in raw_references(found[1]) if found else []:
+            if not REMOTE.search(raw.strip()) and join_inside(directory, raw) is None:
+                raise RenderError(
+                    f"kustomize {field} {raw!r} leaves the repository: refused", file=file
+                )
+
+
 def check(snap: Snapshot, app: Application, source: Source) -> None:
-    """RenderError naming the refused links `source` would read, if any."""
-    if not snap.refused:
-        return
+    """RenderError naming the refused links `source` would read, or a path its kustomizations
+    name that leaves the repository, if any."""
     hits = snap.refused_under(*paths_read(snap, app, source))
     if hits:
         others = "".join(f"; also {link} -> {snap.refused[link]}" for link in hits[1:5])

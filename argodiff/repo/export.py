@@ -41,6 +41,8 @@ class Snapshot:
         target = self.refused[link]
         if target == NOT_REGULAR:
             return "not a regular file (a FIFO, device or socket): not read"
+        if ".git" in Path(target).parts:
+            return f"symbolic link to {target} points into .git: refused"
         return (
             f"symbolic link to {target} points outside the repository: refused "
             "(Argo CD's repo-server refuses such links too)"
@@ -154,7 +156,11 @@ def _seal(root: Path) -> dict[str, str]:
                     os.chmod(path, 0o755 if mode & 0o111 else 0o644)
                 continue
             real = os.path.realpath(path)
-            if real != top and not real.startswith(top + os.sep):
+            inside = real == top or real.startswith(top + os.sep)
+            # `.git` is not in the copy, but a link into it is refused all the same: it is
+            # where the checkout keeps its token (.git/config).
+            into_git = inside and ".git" in Path(real).relative_to(top).parts
+            if not inside or into_git:
                 outside[Path(path).relative_to(root).as_posix()] = os.readlink(path)
     for rel in outside:
         (root / rel).unlink()
