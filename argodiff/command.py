@@ -18,11 +18,10 @@ from pathlib import Path
 
 from argodiff import deadline
 from argodiff.errors import ArgodiffError
+from argodiff.limits import LIMITS
 
 DEFAULT_TIMEOUT = 300.0
 MAX_MESSAGE = 2000
-MAX_OUTPUT = 100 * 1024 * 1024
-"""Default cap on a tool's stdout (bytes); Argo CD caps manifests too (ARGOCD_GRPC_MAX_SIZE_MB)."""
 MAX_STDERR = 1024 * 1024
 """Only the start of stderr is kept: the message shown is trimmed to MAX_MESSAGE anyway."""
 _CHUNK = 64 * 1024
@@ -192,13 +191,15 @@ def run(
     timeout: float = DEFAULT_TIMEOUT,
     stdin: bytes | None = None,
     ok_codes: tuple[int, ...] = (0,),
-    max_output: int = MAX_OUTPUT,
+    max_output: int | None = None,
     sandbox: Sandbox | None = None,
 ) -> Result:
     """Run a tool; raise CommandError on a missing binary, a timeout, too much output or an
     unexpected exit code. With a `sandbox`, the tool gets only the sandbox's environment plus
     `env`, and runs as the sandbox's user."""
     tool = os.path.basename(args[0])
+    # Argo CD caps generated manifests too (ARGOCD_GRPC_MAX_SIZE_MB).
+    max_output = max_output or LIMITS.tool_output_bytes
     limit, by_deadline = _budget(timeout)
     if limit <= 0:
         raise CommandError(tool, "not started: the run's time limit expired")

@@ -8,10 +8,9 @@ from typing import Any
 import yaml
 
 from argodiff.errors import ManifestError
+from argodiff.limits import LIMITS
 from argodiff.model import Manifest
 
-MAX_BYTES = 100 * 1024 * 1024
-"""Largest YAML input (a file, or a tool's output) argodiff parses: the tools' output cap."""
 MAX_ALIAS_NODES = 1_000_000
 """How many nodes aliases may add to one input when expanded (each reuse counts in full)."""
 MAX_ALIAS_CHARS = 16 * 1024 * 1024
@@ -129,9 +128,10 @@ def iter_documents(text: str | bytes, source: str = "") -> Iterator[Any]:
             raise ManifestError(
                 f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=source
             ) from None
-    if len(text) > MAX_BYTES:
+    if len(text) > LIMITS.yaml_bytes:
         raise ManifestError(
-            f"larger than {MAX_BYTES // (1024 * 1024)} MiB of YAML; not read", file=source
+            f"larger than {LIMITS.yaml_bytes:,} bytes of YAML (ARGODIFF_MAX_YAML_BYTES); not read",
+            file=source,
         )
     if "\x00" in text:
         raise ManifestError("binary file (contains NUL bytes), not YAML", file=source)

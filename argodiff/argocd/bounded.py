@@ -1,6 +1,6 @@
-"""Answers from a server, bounded: at most MAX_RESPONSE_BYTES of body (counted after
-decompression, so a gzip bomb stops there) and at most a total time per request. requests'
-own timeout is per read: a server that sends one byte every few seconds would never trip it."""
+"""Answers from a server, bounded: at most `LIMITS.response_bytes` of body, counted after
+decompression (a gzip bomb stops there), and a total time per request. requests' own timeout
+is per read: a server that sends one byte every few seconds would never trip it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from typing import Any
 
 import requests
 
-MAX_RESPONSE_BYTES = 256 * 1024 * 1024
-"""Largest answer body read (decompressed); Argo CD's own gRPC limit is 200 MB by default
-(ARGOCD_GRPC_MAX_SIZE_MB), and a managed-resources answer of a big app stays well below."""
 _CHUNK = 64 * 1024
 
 

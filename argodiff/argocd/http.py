@@ -16,6 +16,7 @@ from argodiff import __version__
 from argodiff.argocd import bounded
 from argodiff.argocd.answers import NO_SUBJECT, Subject, read_json
 from argodiff.argocd.errors import UnexpectedAnswer, Unreachable
+from argodiff.limits import LIMITS
 from argodiff.redact import Redactor
 from argodiff.settings import Connection
 
@@ -65,7 +66,7 @@ class Transport:
         self._timeout = conn.request_timeout
         # --request-timeout bounds each try as a whole, not each read; the retries get theirs.
         self._deadline = conn.request_timeout * (max(conn.retries, 0) + 1)
-        self._max_bytes = bounded.MAX_RESPONSE_BYTES
+        self._max_bytes = LIMITS.response_bytes
         self._verify = not conn.insecure
         self._redactor = Redactor(conn.secrets())
         self._headers = _headers(conn)
@@ -181,6 +182,8 @@ _NEW_CONNECTION = "Failed to establish a new connection: "
 
 def failure_reason(exc: requests.RequestException, timeout: float) -> str:
     """A short reason for a request that got no answer (`Connection refused`, `no answer…`)."""
+    if isinstance(exc, bounded.DeadlineExpired):
+        return str(exc)
     if isinstance(exc, requests.Timeout):
         return f"no answer within {timeout:g} s"
     cause: object = exc.args[0] if exc.args else exc

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
 from argodiff import __version__, deadline
 from argodiff.cli.environment import Environment
+from argodiff.errors import ConfigError
+from argodiff.exitcodes import ExitStatus
 
 COMMANDS = {
     "app": "argodiff.cli.app:app_command",
@@ -51,4 +54,12 @@ def cli(ctx: click.Context) -> None:
 def main(env: Environment | None = None) -> None:
     """The program: its `Environment` is read here, once, and handed to the command."""
     deadline.start(None)  # `app` and `pr` set the run's limit from --timeout
-    cli(prog_name="argodiff", obj=env or Environment.of_process())
+    try:
+        env = env or Environment.of_process()
+    except ConfigError as exc:  # a bad ARGODIFF_MAX_* value
+        click.echo(f"argodiff: error: {exc}", err=True)
+        sys.exit(int(ExitStatus.ERROR))
+    try:
+        cli(prog_name="argodiff", obj=env)
+    finally:
+        deadline.start(None)  # the limit was this run's (main may run again, in tests)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from argodiff import command
+from argodiff import command, limits
 from argodiff.errors import ArgodiffError
 from argodiff.github.env import ActionsContext, from_environ
 from argodiff.redact import Redactor
@@ -50,6 +50,7 @@ class Environment:
         credentials, see `command`)."""
         environ = dict(os.environ)
         command.use_environment(environ)
+        limits.configure(environ)
         return cls(environ=environ, stdout=sys.stdout, stderr=sys.stderr)
 
     @property

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.fixture_repo import GitRepo, application, kustomization
 from tests.github.conftest import FakeGitHub
-from tests.security.canaries import ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN
+from tests.security.canaries import ARGOCD_TOKEN, CF_CLIENT_ID, CF_SECRET, GITHUB_TOKEN
 from tests.security.harness import Cli, Fixture, Outputs, PrJob, checkout
 from tests.security.leaks import action_inputs
 from tests.simulator import Simulator
@@ -145,6 +145,7 @@ def processes_with(marker: str) -> list[str]:
 
 CREDENTIAL_ENV = {
     "ARGOCD_AUTH_TOKEN": ARGOCD_TOKEN,
+    "CF_ACCESS_CLIENT_ID": CF_CLIENT_ID,
     "CF_ACCESS_CLIENT_SECRET": CF_SECRET,
     "GITHUB_TOKEN": GITHUB_TOKEN,
     "INPUT_ARGOCD-AUTH-TOKEN": ARGOCD_TOKEN,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixture_repo import application, kustomization
-from tests.publish.conftest import FakeGitHub
+from tests.github.conftest import FakeGitHub
 from tests.security.harness import Cli
 from tests.security.hostile import (
     CHART_YAML,
