@@ -182,9 +182,7 @@ _NEW_CONNECTION = "Failed to establish a new connection: "
 
 def failure_reason(exc: requests.RequestException, timeout: float) -> str:
     """A short reason for a request that got no answer (`Connection refused`, `no answer…`)."""
-    if isinstance(exc, bounded.DeadlineExpired):
-        return str(exc)
-    if isinstance(exc, requests.Timeout):
+    if isinstance(exc, requests.Timeout):  # a read, or the whole request (DeadlineExpired)
         return f"no answer within {timeout:g} s"
     cause: object = exc.args[0] if exc.args else exc
     if isinstance(cause, MaxRetryError) and cause.reason is not None:
