@@ -1,14 +1,24 @@
-"""Small GitOps repositories for tests: a few kustomize apps in a real git repository."""
+"""Small GitOps repositories for tests, the one fixture-repository API: a directory (a real git
+repository once `init`ed) that tests write files and Applications to, commit, and ask which apps a
+change affects."""
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import yaml
+
+from argodiff.application import application_from_manifest
 from argodiff.command import run
+from argodiff.discover.affected import AffectedApp, affected_apps
+from argodiff.model import Application, Source
+from argodiff.yamlio import load_manifests
 
 REPO_URL = "https://github.com/example/lolice.git"
+OTHER_URL = "https://github.com/someone/else.git"
 GIT = [
     "git",
     "-c",
@@ -204,11 +214,100 @@ def pr_changes() -> dict[str, str | None]:
     }
 
 
+def app_manifest(
+    name: str,
+    *,
+    path: str | None = None,
+    sources: list[dict[str, Any]] | None = None,
+    annotations: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An Application of this repository as a mapping (`application` gives it as YAML text)."""
+    spec: dict[str, Any] = {
+        "project": "default",
+        "destination": {"server": "https://kubernetes.default.svc", "namespace": name},
+    }
+    if sources is not None:
+        spec["sources"] = sources
+    else:
+        spec["source"] = {"repoURL": REPO_URL, "path": path, "targetRevision": "HEAD"}
+    meta: dict[str, Any] = {"name": name, "namespace": "argocd"}
+    if annotations:
+        meta["annotations"] = annotations
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": meta,
+        "spec": spec,
+    }
+
+
+def kustomization_doc(**fields: Any) -> dict[str, Any]:
+    """A Kustomization as a mapping (`kustomization` gives a list of resources as YAML text)."""
+    return {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", **fields}
+
+
+def configmap_doc(name: str) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": "v"}}
+
+
+class Identity:
+    """Stands in for argodiff.repo.RepoIdentity: git sources of REPO_URL are this repository."""
+
+    def is_local(self, source: Source, repo_root: Path) -> bool:
+        return not source.chart and source.repo_url == REPO_URL
+
+
 @dataclass
 class GitRepo:
     """A git repository on disk that tests commit to."""
 
     path: Path
+
+    def write(self, rel: str, content: str | dict[str, Any] = "x: 1\n") -> str:
+        """Write one file (a mapping is dumped as YAML), without committing; return `rel`."""
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+        target.write_text(text, encoding="utf-8")
+        return rel
+
+    def app(
+        self,
+        file: str,
+        name: str,
+        *,
+        path: str | None = None,
+        sources: list[dict[str, Any]] | None = None,
+        annotations: dict[str, str] | None = None,
+    ) -> Application:
+        """Write an Application manifest to `file` and return it as discovery reads it."""
+        return self.apps(
+            file, [app_manifest(name, path=path, sources=sources, annotations=annotations)]
+        )[0]
+
+    def apps(self, file: str, manifests: list[dict[str, Any]]) -> list[Application]:
+        self.write(file, yaml.safe_dump_all(manifests, sort_keys=False))
+        docs = load_manifests((self.path / file).read_text(), file)
+        return [application_from_manifest(d, file=file) for d in docs]
+
+    def affected(
+        self,
+        changed: list[str],
+        head: list[Application],
+        base: list[Application] | None = None,
+        base_root: Path | None = None,
+    ) -> dict[str, AffectedApp]:
+        """The apps `changed` affects, by name (base apps default to the head ones)."""
+        found = affected_apps(
+            head if base is None else base,
+            head,
+            changed,
+            self.path,
+            Identity(),
+            base_root=base_root,
+        )
+        assert len({a.app.name for a in found}) == len(found)
+        return {a.app.name: a for a in found}
 
     def git(self, *args: str) -> str:
         return run([*GIT, "-C", str(self.path), *args]).stdout.decode().strip()
@@ -216,12 +315,10 @@ class GitRepo:
     def commit(self, files: dict[str, str] | dict[str, str | None], message: str) -> str:
         """Write (or, for None, delete) files, commit them all, return the new SHA."""
         for rel, text in files.items():
-            target = self.path / rel
             if text is None:
-                target.unlink()
+                (self.path / rel).unlink()
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+                self.write(rel, text)
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.git("rev-parse", "HEAD")

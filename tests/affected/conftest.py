@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.affected.helpers import Tree
+from tests.fixture_repo import GitRepo
 
 
 @pytest.fixture
-def tree(tmp_path: Path) -> Tree:
+def tree(tmp_path: Path) -> GitRepo:
     root = tmp_path / "repo"
     root.mkdir()
-    return Tree(root)
+    return GitRepo(root)

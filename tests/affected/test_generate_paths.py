@@ -9,17 +9,19 @@ import pytest
 from argodiff.application import MANIFEST_GENERATE_PATHS
 from argodiff.discover.affected import go_match
 from argodiff.model import Application
-from tests.affected.helpers import REPO_URL, Tree, kustomization
+from tests.fixture_repo import REPO_URL, GitRepo, kustomization_doc
 
 
-def annotated(tree: Tree, value: str, sources: list[dict[str, Any]] | None = None) -> Application:
+def annotated(
+    tree: GitRepo, value: str, sources: list[dict[str, Any]] | None = None
+) -> Application:
     """App `web` (source path argoproj/web unless `sources`) with the annotation set to `value`."""
     path = "argoproj/web" if sources is None else None
     annotations = {MANIFEST_GENERATE_PATHS: value}
     return tree.app("apps/web.yaml", "web", path=path, sources=sources, annotations=annotations)
 
 
-def reasons(tree: Tree, app: Application, changed: list[str]) -> list[str]:
+def reasons(tree: GitRepo, app: Application, changed: list[str]) -> list[str]:
     found = tree.affected(changed, [app])
     return found["web"].reasons if "web" in found else []
 
@@ -63,23 +65,25 @@ CASES = [
 @pytest.mark.parametrize(
     ("value", "changed", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
-def test_annotation_paths(tree: Tree, value: str, changed: list[str], expected: list[str]) -> None:
+def test_annotation_paths(
+    tree: GitRepo, value: str, changed: list[str], expected: list[str]
+) -> None:
     app = annotated(tree, value)
     assert reasons(tree, app, changed) == [
         f"{p}: manifest-generate-paths {value}" for p in expected
     ]
 
 
-def test_relative_dot_is_the_source_path(tree: Tree) -> None:
+def test_relative_dot_is_the_source_path(tree: GitRepo) -> None:
     app = annotated(tree, ".")
     assert reasons(tree, app, ["argoproj/web/a.yaml", "argoproj/other/b.yaml"]) == [
         "argoproj/web/a.yaml: in source path argoproj/web"
     ]
 
 
-def test_annotation_never_hides_files_the_source_reads(tree: Tree) -> None:
-    tree.write("argoproj/web/kustomization.yaml", kustomization(resources=["../base"]))
-    tree.write("argoproj/base/kustomization.yaml", kustomization(resources=["cm.yaml"]))
+def test_annotation_never_hides_files_the_source_reads(tree: GitRepo) -> None:
+    tree.write("argoproj/web/kustomization.yaml", kustomization_doc(resources=["../base"]))
+    tree.write("argoproj/base/kustomization.yaml", kustomization_doc(resources=["cm.yaml"]))
     app = annotated(tree, ".")
     changed = ["argoproj/base/cm.yaml", "argoproj/web/README.md", "apps/web.yaml"]
     assert reasons(tree, app, changed) == [
@@ -91,7 +95,7 @@ def test_annotation_never_hides_files_the_source_reads(tree: Tree) -> None:
     ]
 
 
-def test_relative_items_join_every_source_path(tree: Tree) -> None:
+def test_relative_items_join_every_source_path(tree: GitRepo) -> None:
     app = annotated(
         tree,
         "../extra",
@@ -103,7 +107,7 @@ def test_relative_items_join_every_source_path(tree: Tree) -> None:
     ]
 
 
-def test_annotation_of_an_app_without_local_sources_is_ignored(tree: Tree) -> None:
+def test_annotation_of_an_app_without_local_sources_is_ignored(tree: GitRepo) -> None:
     app = annotated(tree, "/", [{"repoURL": "https://charts.example.com", "chart": "web"}])
     assert reasons(tree, app, ["anything.yaml"]) == []
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from argodiff.model import Application
-from tests.affected.helpers import OTHER_URL, REPO_URL, Tree
+from tests.fixture_repo import OTHER_URL, REPO_URL, GitRepo
 
 
-def test_value_files_relative_to_the_source_path(tree: Tree) -> None:
+def test_value_files_relative_to_the_source_path(tree: GitRepo) -> None:
     app = tree.app(
         "apps/longhorn.yaml",
         "longhorn",
@@ -34,7 +34,7 @@ def test_value_files_relative_to_the_source_path(tree: Tree) -> None:
     ]
 
 
-def multi_source(tree: Tree, values_repo: str) -> Application:
+def multi_source(tree: GitRepo, values_repo: str) -> Application:
     """A chart from a Helm repository with its values in a `ref` source (lolice's pattern)."""
     return tree.app(
         "apps/prom.yaml",
@@ -51,7 +51,7 @@ def multi_source(tree: Tree, values_repo: str) -> Application:
     )
 
 
-def test_ref_value_file_from_this_repository(tree: Tree) -> None:
+def test_ref_value_file_from_this_repository(tree: GitRepo) -> None:
     prom = multi_source(tree, REPO_URL)
     changed = ["argoproj/prometheus/values.yaml", "argoproj/prometheus/other.yaml"]
     assert tree.affected(changed, [prom])["prom"].reasons == [
@@ -59,12 +59,12 @@ def test_ref_value_file_from_this_repository(tree: Tree) -> None:
     ]
 
 
-def test_ref_value_file_from_another_repository(tree: Tree) -> None:
+def test_ref_value_file_from_another_repository(tree: GitRepo) -> None:
     prom = multi_source(tree, OTHER_URL)
     assert tree.affected(["argoproj/prometheus/values.yaml"], [prom]) == {}
 
 
-def test_unknown_ref_is_ignored(tree: Tree) -> None:
+def test_unknown_ref_is_ignored(tree: GitRepo) -> None:
     app = tree.app(
         "apps/x.yaml",
         "x",
@@ -79,7 +79,7 @@ def test_unknown_ref_is_ignored(tree: Tree) -> None:
     assert tree.affected(["values.yaml", "nope/values.yaml"], [app]) == {}
 
 
-def test_local_chart_dependency_outside_the_path(tree: Tree) -> None:
+def test_local_chart_dependency_outside_the_path(tree: GitRepo) -> None:
     tree.write(
         "charts/app/Chart.yaml",
         {

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from argodiff.discover.kustomize_graph import KustomizeGraph
-from tests.affected.helpers import REPO_URL, Tree, configmap, kustomization
+from tests.fixture_repo import REPO_URL, GitRepo, configmap_doc, kustomization_doc
 
 
-def overlay_layout(tree: Tree) -> None:
+def overlay_layout(tree: GitRepo) -> None:
     """base/ + overlays/prod, as lolice lays out a component, plus a shared component."""
-    tree.write("argoproj/web/base/kustomization.yaml", kustomization(resources=["cm.yaml"]))
-    tree.write("argoproj/web/base/cm.yaml", configmap("web"))
-    tree.write("argoproj/web/base/unused.yaml", configmap("unused"))
+    tree.write("argoproj/web/base/kustomization.yaml", kustomization_doc(resources=["cm.yaml"]))
+    tree.write("argoproj/web/base/cm.yaml", configmap_doc("web"))
+    tree.write("argoproj/web/base/unused.yaml", configmap_doc("unused"))
     tree.write(
         "components/labels/kustomization.yaml",
         {
@@ -33,7 +33,7 @@ def overlay_layout(tree: Tree) -> None:
     )
     tree.write(
         "argoproj/web/overlays/prod/kustomization.yaml",
-        kustomization(
+        kustomization_doc(
             resources=["../../base", "https://github.com/org/repo//deploy?ref=v1"],
             components=["../../../../components/labels"],
         ),
@@ -41,10 +41,10 @@ def overlay_layout(tree: Tree) -> None:
     tree.write("components/labels/team.env", "LEVEL=prod\n")
 
 
-def test_overlay_layout_is_a_real_kustomize_build(tree: Tree) -> None:
+def test_overlay_layout_is_a_real_kustomize_build(tree: GitRepo) -> None:
     overlay_layout(tree)
     # Without the remote resource (the build must not reach the network), kustomize builds it.
-    path = tree.root / "argoproj/web/overlays/prod/kustomization.yaml"
+    path = tree.path / "argoproj/web/overlays/prod/kustomization.yaml"
     path.write_text(path.read_text().replace("- https://github.com/org/repo//deploy?ref=v1\n", ""))
     built = subprocess.run(
         ["kubectl", "kustomize", str(path.parent)], capture_output=True, text=True, check=True
@@ -53,7 +53,7 @@ def test_overlay_layout_is_a_real_kustomize_build(tree: Tree) -> None:
     assert "LEVEL: prod" in built.stdout
 
 
-def test_bases_components_and_generator_files_outside_the_path(tree: Tree) -> None:
+def test_bases_components_and_generator_files_outside_the_path(tree: GitRepo) -> None:
     overlay_layout(tree)
     web = tree.app("apps/web.yaml", "web", path="argoproj/web/overlays/prod")
     changed = [
@@ -74,7 +74,7 @@ def test_bases_components_and_generator_files_outside_the_path(tree: Tree) -> No
     ]
 
 
-def test_unreferenced_sibling_of_a_base_is_not_affected(tree: Tree) -> None:
+def test_unreferenced_sibling_of_a_base_is_not_affected(tree: GitRepo) -> None:
     overlay_layout(tree)
     web = tree.app("apps/web.yaml", "web", path="argoproj/web/overlays/prod")
     assert tree.affected(["argoproj/web/base/unused.yaml", "components/other/x.yaml"], [web]) == {}
@@ -132,65 +132,65 @@ FIELDS: list[tuple[str, dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("name", "fields", "reached"), FIELDS, ids=[f[0] for f in FIELDS])
 def test_each_kustomize_field_reaches_its_file(
-    tree: Tree, name: str, fields: dict[str, Any], reached: str
+    tree: GitRepo, name: str, fields: dict[str, Any], reached: str
 ) -> None:
-    tree.write("app/kustomization.yaml", kustomization(**fields))
+    tree.write("app/kustomization.yaml", kustomization_doc(**fields))
     tree.write(reached)
     tree.write("y/other.yaml")
     found = tree.affected([reached, "y/other.yaml"], [tree.app("apps/a.yaml", "a", path="app")])
     assert found["a"].reasons == [f"{reached}: kustomize {name} in app/kustomization.yaml"]
 
 
-def test_inline_patches_and_transformer_configs_are_not_paths(tree: Tree) -> None:
+def test_inline_patches_and_transformer_configs_are_not_paths(tree: GitRepo) -> None:
     inline = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n"
     tree.write(
         "app/kustomization.yaml",
-        kustomization(
+        kustomization_doc(
             patchesStrategicMerge=[inline],
             patches=[{"patch": inline}],
             transformers=[inline],
             resources=["git@github.com:org/repo.git//deploy", "github.com/org/repo/deploy?ref=v1"],
         ),
     )
-    graph = KustomizeGraph(tree.root)
+    graph = KustomizeGraph(tree.path)
     assert [r.path for r in graph.references("app")] == []
 
 
-def test_kustomization_yml_and_capitalised_name(tree: Tree) -> None:
-    tree.write("a/kustomization.yml", kustomization(resources=["../b"]))
-    tree.write("b/Kustomization", kustomization(resources=["cm.yaml"]))
-    reach = KustomizeGraph(tree.root).reach("a")
+def test_kustomization_yml_and_capitalised_name(tree: GitRepo) -> None:
+    tree.write("a/kustomization.yml", kustomization_doc(resources=["../b"]))
+    tree.write("b/Kustomization", kustomization_doc(resources=["cm.yaml"]))
+    reach = KustomizeGraph(tree.path).reach("a")
     assert set(reach.files) == {"a/kustomization.yml", "b/Kustomization", "b/cm.yaml"}
 
 
-def test_cycles_are_walked_once(tree: Tree) -> None:
-    tree.write("a/kustomization.yaml", kustomization(resources=["../b", "."]))
-    tree.write("b/kustomization.yaml", kustomization(resources=["../c", "b.yaml"]))
-    tree.write("c/kustomization.yaml", kustomization(resources=["../a", "c.yaml"]))
+def test_cycles_are_walked_once(tree: GitRepo) -> None:
+    tree.write("a/kustomization.yaml", kustomization_doc(resources=["../b", "."]))
+    tree.write("b/kustomization.yaml", kustomization_doc(resources=["../c", "b.yaml"]))
+    tree.write("c/kustomization.yaml", kustomization_doc(resources=["../a", "c.yaml"]))
     app = tree.app("apps/a.yaml", "a", path="a")
     found = tree.affected(["c/c.yaml", "b/b.yaml", "d/d.yaml"], [app])
     assert [r.split(":")[0] for r in found["a"].reasons] == ["b/b.yaml", "c/c.yaml"]
 
 
-def test_directory_without_kustomization_is_read_whole(tree: Tree) -> None:
-    tree.write("app/kustomization.yaml", kustomization(resources=["../plain"]))
+def test_directory_without_kustomization_is_read_whole(tree: GitRepo) -> None:
+    tree.write("app/kustomization.yaml", kustomization_doc(resources=["../plain"]))
     tree.write("plain/a.yaml")
     found = tree.affected(["plain/sub/b.yaml"], [tree.app("apps/a.yaml", "a", path="app")])
     assert found["a"].reasons == ["plain/sub/b.yaml: kustomize resources in app/kustomization.yaml"]
 
 
-def test_deleted_referenced_file_still_affects(tree: Tree) -> None:
+def test_deleted_referenced_file_still_affects(tree: GitRepo) -> None:
     # The PR deleted ../x/gone.yaml but the kustomization still names it (the build will fail).
-    tree.write("app/kustomization.yaml", kustomization(resources=["../x/gone.yaml", "../y"]))
+    tree.write("app/kustomization.yaml", kustomization_doc(resources=["../x/gone.yaml", "../y"]))
     found = tree.affected(
         ["x/gone.yaml", "y/kustomization.yaml"], [tree.app("apps/a.yaml", "a", path="app")]
     )
     assert [r.split(":")[0] for r in found["a"].reasons] == ["x/gone.yaml", "y/kustomization.yaml"]
 
 
-def test_broken_kustomization_does_not_stop_the_others(tree: Tree) -> None:
+def test_broken_kustomization_does_not_stop_the_others(tree: GitRepo) -> None:
     tree.write("bad/kustomization.yaml", "resources: [unclosed\n")
-    tree.write("good/kustomization.yaml", kustomization(resources=["../shared"]))
+    tree.write("good/kustomization.yaml", kustomization_doc(resources=["../shared"]))
     bad = tree.app("apps/bad.yaml", "bad", path="bad")
     good = tree.app("apps/good.yaml", "good", path="good")
     found = tree.affected(["shared/x.yaml", "bad/kustomization.yaml"], [bad, good])
@@ -200,8 +200,8 @@ def test_broken_kustomization_does_not_stop_the_others(tree: Tree) -> None:
     assert list(found) == ["bad", "good"]
 
 
-def test_app_spec_kustomize_components(tree: Tree) -> None:
-    tree.write("app/kustomization.yaml", kustomization(resources=["cm.yaml"]))
+def test_app_spec_kustomize_components(tree: GitRepo) -> None:
+    tree.write("app/kustomization.yaml", kustomization_doc(resources=["cm.yaml"]))
     tree.write("comp/kustomization.yaml", {"kind": "Component", "resources": ["extra.yaml"]})
     app = tree.app(
         "apps/a.yaml",
@@ -218,17 +218,17 @@ def test_app_spec_kustomize_components(tree: Tree) -> None:
     assert found["a"].reasons == ["comp/extra.yaml: kustomize resources in comp/kustomization.yaml"]
 
 
-def app_of_apps(tree: Tree, root_fields: dict[str, Any]) -> list[Any]:
+def app_of_apps(tree: GitRepo, root_fields: dict[str, Any]) -> list[Any]:
     """lolice's layout: the root app renders argoproj/, whose kustomization lists each app's
     application.yaml."""
     apps = [tree.app(f"argoproj/{n}/application.yaml", n, path=f"argoproj/{n}") for n in ("a", "b")]
     apps.append(tree.app("argoproj/root.yaml", "root", path="argoproj"))
     listed = [f"{n}/application.yaml" for n in ("a", "b")]
-    tree.write("argoproj/kustomization.yaml", kustomization(resources=listed, **root_fields))
+    tree.write("argoproj/kustomization.yaml", kustomization_doc(resources=listed, **root_fields))
     return apps
 
 
-def test_kustomization_listing_an_app_manifest_affects_it(tree: Tree) -> None:
+def test_kustomization_listing_an_app_manifest_affects_it(tree: GitRepo) -> None:
     apps = app_of_apps(tree, {"commonLabels": {"tier": "apps"}})
     found = tree.affected(["argoproj/kustomization.yaml"], apps)
     assert found["a"].reasons == [
@@ -242,31 +242,33 @@ def test_kustomization_listing_an_app_manifest_affects_it(tree: Tree) -> None:
 
 
 def test_listing_only_kustomization_with_base_checkout_does_not_affect_listed_apps(
-    tree: Tree, tmp_path: Path
+    tree: GitRepo, tmp_path: Path
 ) -> None:
     labels = [{"pairs": {"app.kubernetes.io/part-of": "lolice"}}]
-    base_tree = Tree(tmp_path / "base")
+    base_tree = GitRepo(tmp_path / "base")
     base_apps = app_of_apps(base_tree, {"labels": labels})
     apps = app_of_apps(tree, {"labels": labels})
     new = tree.app("argoproj/c/application.yaml", "c", path="argoproj/c")
     tree.write(
         "argoproj/kustomization.yaml",
-        kustomization(resources=[f"{n}/application.yaml" for n in ("a", "b", "c")], labels=labels),
+        kustomization_doc(
+            resources=[f"{n}/application.yaml" for n in ("a", "b", "c")], labels=labels
+        ),
     )
     changed = ["argoproj/kustomization.yaml", "argoproj/c/application.yaml"]
-    found = tree.affected(changed, [*apps, new], base_apps, base_root=base_tree.root)
+    found = tree.affected(changed, [*apps, new], base_apps, base_root=base_tree.path)
     assert {n: a.state for n, a in found.items()} == {"c": "added", "root": "changed"}
     # Without the base checkout argodiff cannot know nothing was transformed: it assumes so.
     assert list(tree.affected(changed, [*apps, new], base_apps)) == ["a", "b", "c", "root"]
 
 
 def test_transform_removed_from_kustomization_still_affects_listed_apps(
-    tree: Tree, tmp_path: Path
+    tree: GitRepo, tmp_path: Path
 ) -> None:
-    base_tree = Tree(tmp_path / "base")
+    base_tree = GitRepo(tmp_path / "base")
     base_apps = app_of_apps(base_tree, {"namespace": "argocd"})
     apps = app_of_apps(tree, {})
     found = tree.affected(
-        ["argoproj/kustomization.yaml"], apps, base_apps, base_root=base_tree.root
+        ["argoproj/kustomization.yaml"], apps, base_apps, base_root=base_tree.path
     )
     assert list(found) == ["a", "b", "root"]

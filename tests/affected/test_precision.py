@@ -4,17 +4,17 @@ the graph cannot be read fully, the whole path counts again and the reason says 
 
 from __future__ import annotations
 
-from tests.affected.helpers import Tree, configmap, kustomization
+from tests.fixture_repo import GitRepo, configmap_doc, kustomization_doc
 
 
-def app_of_apps(tree: Tree) -> None:
+def app_of_apps(tree: GitRepo) -> None:
     """`root` over argoproj/, a kustomization listing each component's application.yaml."""
-    tree.write("argoproj/kustomization.yaml", kustomization(resources=["foo/application.yaml"]))
-    tree.write("argoproj/foo/kustomization.yaml", kustomization(resources=["deployment.yaml"]))
-    tree.write("argoproj/foo/deployment.yaml", configmap("foo"))
+    tree.write("argoproj/kustomization.yaml", kustomization_doc(resources=["foo/application.yaml"]))
+    tree.write("argoproj/foo/kustomization.yaml", kustomization_doc(resources=["deployment.yaml"]))
+    tree.write("argoproj/foo/deployment.yaml", configmap_doc("foo"))
 
 
-def test_app_of_apps_is_not_affected_by_its_childrens_files(tree: Tree) -> None:
+def test_app_of_apps_is_not_affected_by_its_childrens_files(tree: GitRepo) -> None:
     app_of_apps(tree)
     root = tree.app("root.yaml", "root", path="argoproj")
     foo = tree.app("argoproj/foo/application.yaml", "foo", path="argoproj/foo")
@@ -25,7 +25,7 @@ def test_app_of_apps_is_not_affected_by_its_childrens_files(tree: Tree) -> None:
     ]
 
 
-def test_app_of_apps_is_affected_by_a_childs_application_manifest(tree: Tree) -> None:
+def test_app_of_apps_is_affected_by_a_childs_application_manifest(tree: GitRepo) -> None:
     app_of_apps(tree)
     root = tree.app("root.yaml", "root", path="argoproj")
     foo = tree.app("argoproj/foo/application.yaml", "foo", path="argoproj/foo")
@@ -36,7 +36,7 @@ def test_app_of_apps_is_affected_by_a_childs_application_manifest(tree: Tree) ->
     ]
 
 
-def test_source_overrides_of_the_path_count(tree: Tree) -> None:
+def test_source_overrides_of_the_path_count(tree: GitRepo) -> None:
     app_of_apps(tree)
     foo = tree.app("apps/foo.yaml", "foo", path="argoproj/foo")
     changed = [
@@ -51,7 +51,7 @@ def test_source_overrides_of_the_path_count(tree: Tree) -> None:
     ]
 
 
-def test_unmodelled_kustomization_falls_back_to_the_whole_path(tree: Tree) -> None:
+def test_unmodelled_kustomization_falls_back_to_the_whole_path(tree: GitRepo) -> None:
     tree.write(
         "app/kustomization.yaml",
         {"resources": ["cm.yaml"], "transformers": ["my-plugin.yaml"]},
@@ -64,8 +64,8 @@ def test_unmodelled_kustomization_falls_back_to_the_whole_path(tree: Tree) -> No
     ]
 
 
-def test_unknown_field_in_a_base_makes_the_whole_base_count(tree: Tree) -> None:
-    tree.write("app/kustomization.yaml", kustomization(resources=["../base"]))
+def test_unknown_field_in_a_base_makes_the_whole_base_count(tree: GitRepo) -> None:
+    tree.write("app/kustomization.yaml", kustomization_doc(resources=["../base"]))
     tree.write("base/kustomization.yaml", {"resources": ["cm.yaml"], "futureField": {"x": 1}})
     app = tree.app("apps/app.yaml", "app", path="app")
     found = tree.affected(["base/other.txt"], [app])
@@ -75,7 +75,7 @@ def test_unknown_field_in_a_base_makes_the_whole_base_count(tree: Tree) -> None:
     ]
 
 
-def test_files_an_override_names_count(tree: Tree) -> None:
+def test_files_an_override_names_count(tree: GitRepo) -> None:
     app_of_apps(tree)
     tree.write(
         "argoproj/foo/.argocd-source-foo.yaml",

@@ -6,21 +6,23 @@ import pytest
 
 from argodiff.discover.affected import shard
 from argodiff.errors import ConfigError
-from tests.affected.helpers import Tree, configmap, kustomization
+from tests.fixture_repo import GitRepo, configmap_doc, kustomization_doc
 
 APPS = 40
 
 
-def test_pr_touching_thousands_of_files(tree: Tree) -> None:
+def test_pr_touching_thousands_of_files(tree: GitRepo) -> None:
     apps = []
     changed = [f"docs/page{i}.md" for i in range(3000)]
     for n in range(APPS):
         name = f"app{n:02d}"
-        tree.write(f"argoproj/{name}/base/kustomization.yaml", kustomization(resources=["cm.yaml"]))
-        tree.write(f"argoproj/{name}/base/cm.yaml", configmap(name))
+        tree.write(
+            f"argoproj/{name}/base/kustomization.yaml", kustomization_doc(resources=["cm.yaml"])
+        )
+        tree.write(f"argoproj/{name}/base/cm.yaml", configmap_doc(name))
         tree.write(
             f"argoproj/{name}/overlays/prod/kustomization.yaml",
-            kustomization(resources=["../../base"]),
+            kustomization_doc(resources=["../../base"]),
         )
         apps.append(tree.app(f"apps/{name}.yaml", name, path=f"argoproj/{name}/overlays/prod"))
         changed += [f"argoproj/{name}/base/unused{j}.yaml" for j in range(10)]
