@@ -10,7 +10,9 @@
 #
 # GitHub's rules for container actions: no USER (actions run as the image's default user,
 # root) and no WORKDIR (the runner mounts the checkout at /github/workspace and makes it the
-# working directory).
+# working directory). argodiff itself drops to uid 65534 (nobody) for every render: helm and
+# kustomize run a pull request's templates, and as nobody they cannot read /proc/1/environ
+# (the action's inputs, the Argo CD token among them) or root's files (docs/security.md).
 
 # Tag and digest: the tag says what it is, the digest makes the build reproducible (Renovate keeps
 # both current, see renovate.json).
