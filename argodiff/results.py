@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
+
+import jsonschema  # type: ignore[import-untyped,unused-ignore]
 
 from argodiff.errors import ArgodiffError
 from argodiff.model import (
@@ -166,11 +169,39 @@ def _app_from_dict(d: dict[str, Any]) -> AppResult:
 
 
 def load(path: Path) -> RunResult:
+    """A results file, checked against the published schema (argodiff/schema): a fork's
+    results file is untrusted input."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ArgodiffError(f"{path}: cannot read results ({exc})") from None
+    validate(data, source=str(path))
     return from_dict(data, source=str(path))
+
+
+SCHEMA_FILE = Path(__file__).parent / "schema" / "results.schema.json"
+
+
+@functools.cache
+def _validator() -> Any:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate(data: Any, *, source: str) -> None:
+    """ArgodiffError naming `source` and the first field that breaks the schema."""
+    if isinstance(data, dict) and data.get("schemaVersion") != SCHEMA_VERSION:
+        raise ArgodiffError(
+            f"{source}: schemaVersion {data.get('schemaVersion')!r} is not one this argodiff "
+            f"reads ({SCHEMA_VERSION})"
+        )
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        raise ArgodiffError(
+            f"{source}: not a valid argodiff results file: {where.lstrip('.') or '(top)'}: "
+            f"{error.message[:300]}"
+        )
 
 
 def merge(runs: list[RunResult]) -> RunResult:
