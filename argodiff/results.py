@@ -192,14 +192,15 @@ def validate(data: Any, *, source: str) -> None:
     """ArgodiffError naming `source` and the first field that breaks the schema."""
     if isinstance(data, dict) and data.get("schemaVersion") != SCHEMA_VERSION:
         raise ArgodiffError(
-            f"{source}: schemaVersion {data.get('schemaVersion')!r} is not one this argodiff "
+            f"{source}: not an argodiff results file: schemaVersion "
+            f"{data.get('schemaVersion')!r} is not one this argodiff "
             f"reads ({SCHEMA_VERSION})"
         )
     error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if error is not None:
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise ArgodiffError(
-            f"{source}: not a valid argodiff results file: {where.lstrip('.') or '(top)'}: "
+            f"{source}: not an argodiff results file: {where.lstrip('.') or '(top)'}: "
             f"{error.message[:300]}"
         )
 
