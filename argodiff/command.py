@@ -57,6 +57,18 @@ def trim(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_KUSTOMIZE_HINT = (
+    "; kustomize sources need kustomize or kubectl (`kubectl kustomize`) on PATH: see"
+    " https://kubectl.docs.kubernetes.io/installation/kustomize/ or"
+    " https://kubernetes.io/docs/tasks/tools/"
+)
+INSTALL_HINTS = {
+    "kubectl": _KUSTOMIZE_HINT,
+    "kustomize": _KUSTOMIZE_HINT,
+    "helm": "; Helm sources need helm on PATH: see https://helm.sh/docs/intro/install/",
+}
+"""What a user without the tool can do (argodiff runs kubectl only as `kubectl kustomize`)."""
+
 _CREDENTIAL_WORDS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "API_KEY", "APIKEY")
 
 
@@ -206,7 +218,8 @@ def run(
     try:
         proc = _start(args, cwd, env, sandbox)
     except FileNotFoundError:
-        raise CommandError(tool, "not installed (not found on PATH)") from None
+        hint = INSTALL_HINTS.get(tool, "")
+        raise CommandError(tool, f"not installed (not found on PATH){hint}") from None
     except PermissionError:
         if sandbox is None or sandbox.uid is None:
             raise

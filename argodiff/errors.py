@@ -18,6 +18,10 @@ class ArgodiffError(Exception):
         self.file = file
         super().__init__(message)
 
+    def add_hint(self, hint: str) -> None:
+        """Append advice (e.g. `; did you mean …?`) to the message."""
+        self.args = (f"{self.args[0]}{hint}", *self.args[1:])
+
     def detail(self) -> str:
         """The message with its file but not the app (for reports already grouped by app)."""
         msg = super().__str__()

@@ -11,6 +11,8 @@ class ExitStatus(IntEnum):
     NO_DIFF = 0  # every app compared, nothing differs
     DIFF = 1  # at least one app differs, none failed
     ERROR = 2  # at least one app (or the run itself) failed; the others are still reported
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): stopped, children and temporary checkouts cleaned up
+    TERMINATED = 143  # SIGTERM (e.g. a cancelled workflow run), cleaned up likewise
 
 
 def exit_status(

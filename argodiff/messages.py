@@ -62,6 +62,12 @@ BASE_MISSING = Message(
     "PR のベースコミットがこのクローンにありません (actions/checkout で fetch-depth: 0 を"
     "指定してください): 新規と削除のアプリを区別できません",
 )
+BASE_NOT_FETCHED = Message(
+    "the PR base commit is not in this clone (fetch the base branch first): "
+    "new and deleted Applications cannot be told apart",
+    "PR のベースコミットがこのクローンにありません (先にベースブランチを fetch してください): "
+    "新規と削除のアプリを区別できません",
+)
 UNREADABLE = Message("could not read {what}", "読み込めませんでした: {what}")
 DEMO = Message(
     "DEMO: a built-in pull request (newer cloudflared, 2 replicas and a PodDisruptionBudget for "
@@ -139,6 +145,7 @@ CATALOGUE = (
     NO_TOKEN,
     UNREACHABLE,
     BASE_MISSING,
+    BASE_NOT_FETCHED,
     UNREADABLE,
     DEMO,
     SOURCE_NOT_RENDERED,

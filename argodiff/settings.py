@@ -48,6 +48,11 @@ class Connection:
     concurrency: int = DEFAULT_CONCURRENCY["app"]
     server_side_diff: str = "auto"
     """`auto` (each app's compare options), `always` or `never`: Argo CD's ServerSideDiff."""
+    token_source: str = "ARGOCD_AUTH_TOKEN"
+    """Where the token came from (`--auth-token`, the variable, an action input): messages
+    name it."""
+    access_source: str = "CF_ACCESS_CLIENT_ID / CF_ACCESS_CLIENT_SECRET"
+    """Where the Cloudflare Access service token came from, likewise."""
 
     def secrets(self) -> list[str]:
         """Values that must never reach any output."""

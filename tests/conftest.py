@@ -1,4 +1,5 @@
-"""Shared fixtures: fixture git repositories and the Argo CD simulator serving them."""
+"""Shared fixtures: fixture git repositories and the Argo CD simulator serving them; and the
+tools the suite runs (helm, kustomize), provided before anything is collected."""
 
 from __future__ import annotations
 
@@ -11,6 +12,21 @@ import pytest
 from argodiff import command
 from tests.fixture_repo import GitRepo, base_files, pr_changes
 from tests.simulator import Simulator
+from tests.tools import Tools, provide
+
+TOOLS = pytest.StashKey[Tools]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """helm and a kustomize on PATH for every test and every CLI the tests start (fetched into
+    .cache/tools/ when missing: see tests/tools.py)."""
+    config.stash[TOOLS] = provide()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(session.config.stash[TOOLS].line())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,10 @@ from argodiff.application import application_from_manifest
 from argodiff.argocd.answers import NO_SUBJECT, Subject
 from argodiff.argocd.clusters import CLUSTERS_PATH
 from argodiff.argocd.errors import (
+    AccessRejected,
+    AppNotFound,
     NoServerAnswered,
+    PermissionDenied,
     TokenRejected,
     UnexpectedAnswer,
     Unreachable,
@@ -26,9 +29,11 @@ from argodiff.argocd.protobuf import ServerSideDiffQuery
 from argodiff.argocd.resources import parse_managed_resources, parse_manifests
 from argodiff.argocd.serverside import METHOD, Aligned, Predicted, server_side_diff
 from argodiff.argocd.settings import SETTINGS_PATH, parse_settings
-from argodiff.errors import AppError, ManifestError
+from argodiff.argocd.waiting import WaitNotice
+from argodiff.errors import AppError, ArgodiffError, ManifestError
 from argodiff.model import Application, ArgoSettings, LiveResource, Manifest
 from argodiff.settings import Connection
+from argodiff.suggest import did_you_mean
 
 VERSION_PATH = "/api/version"
 USERINFO_PATH = "/api/v1/session/userinfo"
@@ -50,9 +55,12 @@ class ArgoClient:
         backoff = conn.retry_backoff if backoff_factor is None else backoff_factor
         self._http = Transport(conn, session=session, backoff_factor=backoff)
         self._on_event = on_event
+        self._wait = WaitNotice(on_event)
         self._lock = threading.Lock()
         self._server = ""
         self._version = ""
+        self._names: list[str] | None = None
+        self._names_lock = threading.Lock()
 
     def __repr__(self) -> str:
         servers = ", ".join(public_url(s) for s in self._conn.servers)
@@ -98,7 +106,10 @@ class ArgoClient:
     def settings(self) -> ArgoSettings:
         """Label key, tracking method and the system-wide ignore rules (resourceOverrides)."""
         body = self._get(SETTINGS_PATH)
-        return parse_settings(body, self.version())
+        try:
+            return parse_settings(body, self.version())
+        except TokenRejected as exc:
+            raise TokenRejected(exc.reason, source=self._conn.token_source) from None
 
     def cluster(self, value: str, id_type: str = "url") -> dict[str, Any]:
         """One cluster object (v1alpha1.Cluster), by server URL (`url`) or by `name`."""
@@ -116,7 +127,21 @@ class ArgoClient:
         params = self._namespace_param(self._conn.app_namespace)
         params += [("project", project)] if project else []
         subject = Subject(app=name, project=project, namespace=self._conn.app_namespace)
-        return self._application(self._get(path, params, subject), path, name)
+        try:
+            return self._application(self._get(path, params, subject), path, name)
+        except (PermissionDenied, AppNotFound) as exc:
+            exc.add_hint(did_you_mean(name, self._app_names()))
+            raise
+
+    def _app_names(self) -> list[str]:
+        """The names Argo CD lists for this account (asked once), to suggest from."""
+        with self._names_lock:
+            if self._names is None:
+                try:
+                    self._names = [a.name for a in self.list_applications()]
+                except ArgodiffError:
+                    self._names = []  # no list, no suggestion: the error stands as it is
+            return self._names
 
     def managed_resources(self, app: Application) -> list[LiveResource]:
         """Live objects (normalized by Argo CD) and its current targets; hooks left out."""
@@ -178,18 +203,39 @@ class ArgoClient:
     def _probe(self, server: str) -> str:
         """`/api/version` proves it is Argo CD; userinfo proves the token is accepted. Both go
         out together: one round trip."""
-        asked = background.start(lambda: self._http.get_json(server, USERINFO_PATH))
+        asked = background.start(lambda: self._fetch(server, USERINFO_PATH))
         try:
-            version = self._http.get_json(server, VERSION_PATH).get("Version")
+            version = self._fetch(server, VERSION_PATH).get("Version")
         finally:
             futures.wait([asked])  # neither request outlives the probe
         user = asked.result()
         # userinfo needs no auth and answers `{}` to a rejected token (loggedIn omitted).
         if user.get("loggedIn") is not True:
-            if not self._conn.auth_token:
-                raise TokenRejected("no token was sent")
-            raise TokenRejected("the server does not consider this request logged in")
+            detail = "the server does not consider this request logged in"
+            raise TokenRejected(
+                detail if self._conn.auth_token else "no token was sent",
+                source=self._conn.token_source,
+            )
         return version if isinstance(version, str) else ""
+
+    def _fetch(
+        self, server: str, path: str, params: Params = (), subject: Subject = NO_SUBJECT
+    ) -> dict[str, Any]:
+        """One GET, announced when it keeps us waiting; credential errors name where the
+        credential came from (the option, the variable or the action input)."""
+        if subject.manifests:
+            what = f"Argo CD to render {subject.app}"
+        elif subject.app:
+            what = f"Argo CD ({subject.app}: {path.rsplit('/', 1)[-1]})"
+        else:
+            what = f"{public_url(server)} to answer {path}"
+        try:
+            with self._wait.waiting(what):
+                return self._http.get_json(server, path, params, subject)
+        except TokenRejected as exc:
+            raise TokenRejected(exc.reason, app=exc.app, source=self._conn.token_source) from None
+        except AccessRejected as exc:
+            raise AccessRejected(app=exc.app, source=self._conn.access_source) from None
 
     def _base(self) -> str:
         if not self._server:
@@ -197,7 +243,7 @@ class ArgoClient:
         return self._server
 
     def _get(self, path: str, params: Params = (), subject: Subject = NO_SUBJECT) -> dict[str, Any]:
-        return self._http.get_json(self._base(), path, params, subject)
+        return self._fetch(self._base(), path, params, subject)
 
     def _application(self, item: object, path: str, name: str = "") -> Application:
         if not isinstance(item, dict):

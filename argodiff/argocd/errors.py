@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from argodiff.errors import AppError, ArgodiffError, RunError
 
-CLOUDFLARE_ACCESS_MESSAGE = (
-    "Cloudflare Access rejected the request: check CF_ACCESS_CLIENT_ID / CF_ACCESS_CLIENT_SECRET"
-    " and that the Access application has a Service Auth policy that includes this service token."
-)
+TOKEN_SOURCE = "ARGOCD_AUTH_TOKEN"
+ACCESS_SOURCE = "CF_ACCESS_CLIENT_ID / CF_ACCESS_CLIENT_SECRET"
+"""Where the token and the service token came from, when nothing more precise is known: the
+client names the option, variable or action input actually used (Connection)."""
+
+
+def cloudflare_access_message(source: str = ACCESS_SOURCE) -> str:
+    return (
+        f"Cloudflare Access rejected the request: check {source} and that the Access"
+        " application has a Service Auth policy that includes this service token."
+    )
 
 
 class ArgoError(ArgodiffError):
@@ -19,9 +26,10 @@ class ArgoError(ArgodiffError):
 class TokenRejected(RunError, ArgoError):
     """Argo CD does not accept the API token (HTTP 401, or answers as to an anonymous caller)."""
 
-    def __init__(self, detail: str, *, app: str = "") -> None:
+    def __init__(self, detail: str, *, app: str = "", source: str = TOKEN_SOURCE) -> None:
+        self.reason = detail
         super().__init__(
-            f"Argo CD rejected the token (401): {detail}. Check ARGOCD_AUTH_TOKEN: it must be an"
+            f"Argo CD rejected the token (401): {detail}. Check {source}: it must be an"
             " API token of the github-actions account, not expired or revoked.",
             app=app,
         )
@@ -30,8 +38,8 @@ class TokenRejected(RunError, ArgoError):
 class AccessRejected(RunError, ArgoError):
     """Cloudflare Access stopped the request before it reached Argo CD."""
 
-    def __init__(self, *, app: str = "") -> None:
-        super().__init__(CLOUDFLARE_ACCESS_MESSAGE, app=app)
+    def __init__(self, *, app: str = "", source: str = ACCESS_SOURCE) -> None:
+        super().__init__(cloudflare_access_message(source), app=app)
 
 
 class RedirectRefused(RunError, ArgoError):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from types import TracebackType
+from typing import Any, Self, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
+from urllib3 import BaseHTTPResponse
+from urllib3.connectionpool import ConnectionPool
+from urllib3.exceptions import MaxRetryError, NewConnectionError, SSLError
 from urllib3.util.retry import Retry
 
 from argodiff import __version__
@@ -31,11 +34,30 @@ Params = Sequence[tuple[str, str]]
 
 
 class _BoundedRetry(Retry):
-    """urllib3's Retry, with a server's Retry-After capped like the backoff."""
+    """urllib3's Retry, with a server's Retry-After capped like the backoff, and no retry where
+    another try would fail the same way: a refused connection, an unknown host, a TLS error.
+    Resets, timeouts and RETRY_STATUSES are retried."""
 
     def get_retry_after(self, response: Any) -> float | None:
         after = super().get_retry_after(response)
         return None if after is None else min(after, self.backoff_max)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        # NewConnectionError (refused, no such host) is a ConnectTimeoutError to urllib3, so it
+        # would be retried as a timeout; a connect that really timed out is not one.
+        if isinstance(error, SSLError) or (
+            isinstance(error, NewConnectionError) and "timed out" not in str(error).lower()
+        ):
+            raise MaxRetryError(cast(ConnectionPool, _pool), url or "", error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 def public_url(url: str) -> str:
@@ -197,5 +219,18 @@ def failure_reason(exc: requests.RequestException, timeout: float) -> str:
         return "the server closed the connection without answering"
     text = _ERRNO.sub("", _OBJECT_PREFIX.sub("", text)).removeprefix(_NEW_CONNECTION)
     if isinstance(exc, requests.exceptions.SSLError):
-        return f"TLS error: {text}"
+        return f"TLS error: {text}{tls_hint(text)}"
     return text or type(exc).__name__
+
+
+def tls_hint(text: str) -> str:
+    """What to try after a TLS failure, from OpenSSL's reason."""
+    if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text:
+        # A TLS hello answered in plain HTTP: the server (or port) does not speak TLS.
+        return " (the server answers plain HTTP: give it as http://HOST:PORT)"
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return (
+            " (the certificate is not trusted: set REQUESTS_CA_BUNDLE to a file holding its CA,"
+            " or pass --insecure to skip verification)"
+        )
+    return ""

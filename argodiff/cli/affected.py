@@ -12,7 +12,7 @@ from argodiff.appsets import outcome
 from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.options import local_options
+from argodiff.cli.options import local_options, output_option
 from argodiff.discover.affected import AffectedApp, affected_apps, shard
 from argodiff.discover.applications import discover_applications
 from argodiff.exitcodes import ExitStatus
@@ -28,8 +28,9 @@ from argodiff.repo.checkout import LocalRepo, checkout, default_base
     help="Compare with REF (default: the merge base with the default branch).",
 )
 @click.option("--head", metavar="REF", help="Compare REF instead of the working tree.")
-@click.option(
-    "--output", "-o", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+@output_option(
+    ["text", "json"],
+    "text: one app per line with its reasons; json: apps, reasons and the shard matrix.",
 )
 @click.option(
     "--shards",

@@ -6,12 +6,19 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from argodiff import deadline
 from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.options import connection_from, connection_options, local_options, run_options
+from argodiff.cli.options import (
+    connection_from,
+    connection_options,
+    local_options,
+    output_option,
+    run_options,
+)
 from argodiff.cli.output import (
     FORMATS,
     emit,
@@ -21,14 +28,17 @@ from argodiff.cli.output import (
     use_color,
 )
 from argodiff.cli.render_flags import render_flag_options, with_render_options
+from argodiff.discover.applications import discover_applications
 from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.exitcodes import exit_status
 from argodiff.model import RunResult
-from argodiff.repo.checkout import LocalRepo, default_base
+from argodiff.repo.checkout import AppsDirMissing, LocalRepo, default_base
+from argodiff.repo.sources import ForeignRepository
 from argodiff.run import plan
 from argodiff.run.diff import execute
 from argodiff.run.fallback import live_or_offline, why_not_live
 from argodiff.settings import Mode
+from argodiff.suggest import did_you_mean
 
 
 @click.command("app")
@@ -56,8 +66,10 @@ from argodiff.settings import Mode
     help="When no Argo CD server is configured or none answers: compare offline against the "
     "merge base instead (and say so loudly).",
 )
-@click.option(
-    "--output", "-o", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
+@output_option(
+    FORMATS,
+    "Report format: text (colored on a terminal), json (the results JSON) or markdown "
+    "(the PR comment).",
 )
 @click.option(
     "--color/--no-color",
@@ -84,6 +96,8 @@ def app_command(env: Environment, **params: Any) -> int:
         raise ConfigError("--head needs --base")
     if not names and not params["all_apps"]:
         raise ConfigError("name at least one Application, or pass --all")
+    if names and params["all_apps"]:
+        raise click.UsageError("--all means every Application: pass --all or names, not both")
     local = _find_repo(
         params,
         env,
@@ -112,8 +126,10 @@ def app_command(env: Environment, **params: Any) -> int:
             not params.get("current") and not params.get("revision") and local
         ):
             mode = Mode.LOCAL
-        if params["all_apps"] and not names:
+        if params["all_apps"]:
             raise ConfigError("--all works with --base (offline); name the apps for a live diff")
+        if mode is Mode.LOCAL and local is not None:
+            _check_local_names(names, local)
 
         def live() -> RunResult:
             with plan.named_apps(names, mode, local, params.get("revision") or "") as named:
@@ -144,8 +160,30 @@ def app_command(env: Environment, **params: Any) -> int:
 def _find_repo(params: dict[str, Any], env: Environment, *, required: bool) -> LocalRepo | None:
     try:
         repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
+    except ForeignRepository:
+        raise  # the checkout is there, but argodiff would render nothing from it
+    except AppsDirMissing:
+        # A wrong --apps-dir is a mistake; a checkout of another repository (run with
+        # --current or --revision) is not.
+        ctx = click.get_current_context()
+        if required or ctx.get_parameter_source("apps_dir") is not ParameterSource.DEFAULT:
+            raise
+        return None
     except ArgodiffError:
         if required:
             raise
         return None
     return with_render_options(repo, params, env)
+
+
+def _check_local_names(names: tuple[str, ...], local: LocalRepo) -> None:
+    """Names the working tree does not define, said before anything is asked of Argo CD."""
+    known = [a.name for a in discover_applications(local.root, local.apps_dir).apps]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(
+            "; ".join(
+                f"no Application named {name} under {local.apps_dir}/{did_you_mean(name, known)}"
+                for name in unknown
+            )
+        )

@@ -9,23 +9,26 @@ import click
 
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.options import local_options
+from argodiff.cli.options import lang_option, local_options, output_option
 from argodiff.cli.output import FORMATS, emit, format_run, progress_printer, use_color
 from argodiff.cli.render_flags import render_flag_options, with_render_options
+from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.exitcodes import exit_status
 from argodiff.publish.deliver import CommentTarget, comment_bodies
-from argodiff.repo.checkout import LocalRepo
+from argodiff.repo.checkout import AppsDirMissing, LocalRepo
+from argodiff.repo.sources import ForeignRepository
 from argodiff.run.demo import demo_plan
 from argodiff.run.diff import execute
 from argodiff.settings import DEFAULT_CONCURRENCY
 
 
 @click.command("demo")
-@click.option(
-    "--output", "-o", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
+@output_option(
+    FORMATS,
+    "Report format: text, json (the results JSON) or markdown (the PR comment).",
 )
 @click.option("--color/--no-color", default=None, help="Color the text output.")
-@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+@lang_option("Language of the markdown report.")
 @local_options
 @render_flag_options()
 @handle_errors
@@ -34,7 +37,15 @@ def demo_command(env: Environment, **params: Any) -> int:
     cloudflared and a PodDisruptionBudget for Longhorn, a removed Dashboard account) and print
     the report; `-o markdown` prints the first PR comment part exactly as `argodiff pr` would
     post it, marker and footer included."""
-    repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
+    try:
+        repo = LocalRepo.find(Path(params["repo_path"]), params["apps_dir"], params["repo_urls"])
+    except (AppsDirMissing, ForeignRepository):
+        raise  # said as is: the checkout is there
+    except ArgodiffError as exc:
+        raise ConfigError(
+            "demo needs a git checkout of argodiff's own repository, whose argoproj/ it"
+            f" changes (run it in a clone of argodiff, or pass --repo to one): {exc}"
+        ) from None
     repo = with_render_options(repo, params, env)
     with demo_plan(repo) as demo:
         run = execute(

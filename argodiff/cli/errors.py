@@ -49,10 +49,10 @@ def handle_errors(func: Callable[..., int]) -> Callable[..., None]:
         env.protect_servers(kwargs.get("servers", ()))
         try:
             status = func(env, *args, **kwargs)
+        except click.ClickException:
+            raise  # a usage error: Click prints it with the usage hint (exit 2)
         except ArgodiffError as exc:
             _fail(str(exc), env)
-        except KeyboardInterrupt:
-            _fail("interrupted", env)
         except Exception as exc:  # a bug: say what broke, in one line, without a traceback
             _fail(f"internal error ({type(exc).__name__}): {exc}; please report it", env)
         sys.exit(status)

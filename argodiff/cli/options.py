@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from argodiff.errors import ConfigError
 from argodiff.settings import DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT, Connection, parse_header
@@ -98,9 +99,26 @@ connection_options = _stack(
 )
 
 
+def option_source(params: dict[str, Any], name: str, option: str, variable: str) -> str:
+    """How the user gave option `name`, for messages: the option, its variable, or what the
+    command recorded in `params["sources"]` (an action input)."""
+    recorded: dict[str, str] = params.get("sources") or {}
+    if name in recorded:
+        return recorded[name]
+    ctx = click.get_current_context(silent=True)
+    source = ctx.get_parameter_source(name) if ctx is not None else None
+    return option if source is ParameterSource.COMMANDLINE else variable
+
+
 def connection_from(params: dict[str, Any], command: str) -> Connection:
     """The Connection described by the connection options (raises ConfigError); `command`'s
     concurrency unless --concurrency says otherwise."""
+    cf_id = option_source(
+        params, "cf_access_client_id", "--cf-access-client-id", "CF_ACCESS_CLIENT_ID"
+    )
+    cf_secret = option_source(
+        params, "cf_access_client_secret", "--cf-access-client-secret", "CF_ACCESS_CLIENT_SECRET"
+    )
     return Connection(
         servers=_parse_servers(list(params.get("servers") or ())),
         auth_token=params.get("auth_token") or "",
@@ -113,6 +131,8 @@ def connection_from(params: dict[str, Any], command: str) -> Connection:
         concurrency=int(params.get("concurrency") or DEFAULT_CONCURRENCY[command]),
         retry_backoff=float(params.get("retry_backoff", 0.5)),
         server_side_diff=_server_side_diff(params.get("server_side_diff")),
+        token_source=option_source(params, "auth_token", "--auth-token", "ARGOCD_AUTH_TOKEN"),
+        access_source=f"{cf_id} / {cf_secret}",
     )
 
 
@@ -205,4 +225,24 @@ def run_options(what: str, inputs: Inputs = _no_inputs) -> Callable[[F], F]:
             default=None,
             help="Seconds for the whole run; apps not diffed by then are listed.",
         ),
+    )
+
+
+def output_option(formats: Sequence[str], help: str) -> Callable[[F], F]:
+    """`-o/--output FORMAT` (into the `fmt` parameter), text by default."""
+    return click.option(
+        "--output",
+        "-o",
+        "fmt",
+        type=click.Choice(list(formats)),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
+def lang_option(help: str) -> Callable[[F], F]:
+    """`--lang en|ja` for markdown reports."""
+    return click.option(
+        "--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help=help
     )

@@ -113,6 +113,13 @@ def _env(name: str, *more: str) -> list[str]:
     show_default=True,
     help="Directory of the Application manifests.",
 )
+@click.option(
+    "--repo-url",
+    "repo_urls",
+    multiple=True,
+    help="URL of this repository as Applications name it in repoURL (repeatable), for a fork,"
+    " mirror or renamed repository; default: GITHUB_REPOSITORY and the git remotes.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the comment parts instead of posting them.")
 @appset_options(_env)
 @connection_options
@@ -131,7 +138,10 @@ def pr_command(env: Environment, **params: Any) -> int:
     for secret in env.redactor.secrets:
         actions.mask(secret)
     workspace = ctx.workspace or Path.cwd()
-    urls = [f"{ctx.server_url}/{ctx.repository}"] if ctx.repository else []
+    urls = [
+        *params["repo_urls"],
+        *([f"{ctx.server_url}/{ctx.repository}"] if ctx.repository else []),
+    ]
     repo = with_render_options(LocalRepo.find(workspace, params["apps_dir"], urls), params, env)
     repo = with_appsets(repo, params, conn if params["mode"] != Mode.OFFLINE else None)
     gh = github_client(ctx.token, api_url=ctx.api_url) if ctx.token else None
@@ -218,6 +228,8 @@ def _apply_inputs(params: dict[str, Any], ctx: ActionsContext) -> None:
     ):
         if not params.get(option):
             params[option] = ctx.input(name)
+            if params[option]:
+                params.setdefault("sources", {})[option] = f"the {name} input"
     if not params.get("servers") and ctx.input("argocd-server"):
         params["servers"] = (ctx.input("argocd-server"),)
     if ctx.input("concurrency"):

@@ -10,7 +10,7 @@ import click
 from argodiff import results
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
-from argodiff.cli.options import comment_options
+from argodiff.cli.options import comment_options, lang_option, output_option
 from argodiff.cli.output import FORMATS, emit, format_run, use_color
 from argodiff.errors import ConfigError
 from argodiff.exitcodes import exit_status
@@ -21,11 +21,12 @@ from argodiff.publish.deliver import CommentTarget, comment_instance, post_comme
 
 @click.command("report")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--output", "-o", "fmt", type=click.Choice(FORMATS), default="text", show_default=True
+@output_option(
+    FORMATS,
+    "Report format: text, json (the merged results JSON) or markdown (the PR comment).",
 )
 @click.option("--color/--no-color", default=None, help="Color the text output.")
-@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True)
+@lang_option("Language of the markdown report, the comment and the job summary.")
 @click.option("--post", is_flag=True, help="Post as the sticky PR comment and to the job summary.")
 @click.option(
     "--pr",

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from argodiff.appsets.expand import AppSetOptions
-from argodiff.errors import ArgodiffError
+from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.render.options import RenderOptions
 from argodiff.repo import export, git
 from argodiff.repo.identity import RepoIdentity
+from argodiff.repo.sources import require_own_sources
+
+
+class AppsDirMissing(ConfigError):
+    """The directory of the Application manifests is not there (a typo in --apps-dir)."""
 
 
 @dataclass(frozen=True)
@@ -29,9 +35,15 @@ class LocalRepo:
     @classmethod
     def find(cls, path: Path, apps_dir: str, repo_urls: Sequence[str] = ()) -> LocalRepo:
         root = git.toplevel(path)
+        apps = root / apps_dir
+        if not apps.is_dir() or not os.access(apps, os.R_OK | os.X_OK):
+            # Not an empty answer: "0 apps" would read as "nothing to diff".
+            what = "is not a readable directory" if apps.exists() else "does not exist"
+            raise AppsDirMissing(f"--apps-dir {apps_dir}: {apps} {what}")
         identity = RepoIdentity.of_checkout(
             root, extra_urls=repo_urls, remote_urls=git.remote_urls(root)
         )
+        require_own_sources(root, apps_dir, identity)
         appsets = AppSetOptions(is_this_repo=identity.is_this_repo)
         return cls(root=root, apps_dir=apps_dir, identity=identity, appsets=appsets)
 

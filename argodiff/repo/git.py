@@ -45,10 +45,23 @@ def rev_parse(repo: Path, ref: str) -> str:
         )
     except CommandError:
         raise ArgodiffError(
-            f"git: unknown revision {ref!r} in {repo} (in a shallow clone, fetch it first, "
-            "e.g. actions/checkout with fetch-depth: 0)"
+            f"git: unknown revision {ref!r} in {repo}{_missing_hint(repo)}"
         ) from None
     return out.strip()
+
+
+def is_shallow(repo: Path) -> bool:
+    """Whether `repo` is a shallow clone (some history is not there)."""
+    try:
+        return _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
+    except CommandError:
+        return False
+
+
+def _missing_hint(repo: Path) -> str:
+    if is_shallow(repo):
+        return " (a shallow clone: fetch it first, e.g. actions/checkout with fetch-depth: 0)"
+    return " (no branch, tag or commit of that name; `git fetch` it if it is on a remote)"
 
 
 def head_sha(repo: Path) -> str:

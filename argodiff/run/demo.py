@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from argodiff import messages, yamlio
-from argodiff.errors import ArgodiffError
+from argodiff.errors import ArgodiffError, ConfigError
 from argodiff.model import Manifest
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo
@@ -88,6 +88,12 @@ EDITS: list[tuple[str, Edit]] = [
 def demo_plan(repo: LocalRepo) -> Iterator[Plan]:
     """HEAD against a copy of HEAD with the demo's edits, offline: the apps the edits affect
     are rendered, the others reported as skipped."""
+    missing = [n for n in (LONGHORN, DASHBOARD) if not (repo.root / n).is_dir()]
+    if missing:
+        raise ConfigError(
+            f"demo needs argodiff's own repository, whose argoproj/ it changes: {repo.root} has"
+            f" no {missing[0]}/ (run it in a clone of argodiff, or pass --repo to one)"
+        )
     head = git.rev_parse(repo.root, "HEAD")
     with git.worktree(repo.root, "HEAD") as base_dir, git.worktree(repo.root, "HEAD") as head_dir:
         for name, edit in EDITS:

@@ -52,6 +52,7 @@ from argodiff.run.sides import (
     revision_side,
 )
 from argodiff.settings import Connection, Mode
+from argodiff.suggest import did_you_mean
 
 
 def execute(
@@ -244,7 +245,9 @@ def _live_job(
     elif plan.mode is Mode.LOCAL:
         if item.head is None or rendered is None:
             where = f"{plan.repo.apps_dir}/ in {plan.repo.root}" if plan.repo else "the checkout"
-            raise AppError(f"not found under {where}", app=item.name)
+            raise AppError(
+                f"not found under {where}{did_you_mean(item.name, plan.known)}", app=item.name
+            )
         targets = rendered.result()
         app = _with_status(item.head, app)
         after, by = Side(SideKind.WORKTREE), RenderedBy.ARGODIFF
@@ -301,7 +304,10 @@ def _offline_job(
         )
     if item.head is None and item.base is None:
         where = plan.repo.apps_dir if plan.repo else "the apps directory"
-        raise AppError(f"no Application of that name under {where}/", app=item.name)
+        raise AppError(
+            f"no Application of that name under {where}/{did_you_mean(item.name, plan.known)}",
+            app=item.name,
+        )
     if base is None or head is None:
         raise AppError(messages.NEEDS_BASE(), app=item.name)
     pair = render_pair(base, head, item.base, item.head)

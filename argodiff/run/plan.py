@@ -72,6 +72,8 @@ class Plan:
     notices: list[str] = field(default_factory=list)
     appsets: list[AppResult] = field(default_factory=list)
     """ApplicationSets that failed or could not be generated, as entries of the report."""
+    known: list[str] = field(default_factory=list)
+    """The app names the repository defines, to suggest from when a name is mistyped."""
 
 
 def discovery_notices(found: Discovery) -> list[str]:
@@ -147,6 +149,7 @@ def named_apps(
             head_dir=head_dir,
             revision=WORKING_TREE,
             notices=discovery_notices(found) + outcome.notices(found, None),
+            known=sorted(local),
         )
 
 
@@ -217,6 +220,7 @@ def trees(
         base_dir=base_dir,
         notices=notices,
         appsets=[] if names else outcome.results(head_found),
+        known=sorted(set(base_apps) | set(head_apps)),
     )
 
 
@@ -245,7 +249,8 @@ def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
             base_apps = outcome.comparable_base(base.apps, head)
         else:
             base_apps = head.apps
-            plan.notices.append(messages.BASE_MISSING())
+            shallow = git.is_shallow(repo.root)
+            plan.notices.append(messages.BASE_MISSING() if shallow else messages.BASE_NOT_FETCHED())
         plan.notices += outcome.notices(head, base)
         plan.appsets = outcome.results(head)
         at_base, at_head = _by_name(base_apps), _by_name(head.apps)

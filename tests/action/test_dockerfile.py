@@ -218,7 +218,7 @@ def test_entrypoint_and_args_run_the_console_script_pr() -> None:
     argv += load_yaml(ROOT / "action.yml")["runs"]["args"]
     assert argv == ["argodiff", "pr"]
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["argodiff"] == "argodiff.cli:main"
+    assert scripts["argodiff"] == "argodiff.__main__:main"
 
 
 def test_build_stage_copies_only_the_package() -> None:

@@ -69,7 +69,12 @@ def test_missing_binary(repo: Path, renderer: Renderer, monkeypatch: pytest.Monk
     # A PATH with no kubectl, kustomize or helm.
     monkeypatch.setattr(command, "_environment", {**os.environ, "PATH": str(repo)})
     message = _error(renderer, "k", {"path": "argoproj/k"})
-    assert message == "app k, argoproj/k: kubectl: not installed (not found on PATH)"
+    assert message == (
+        "app k, argoproj/k: kubectl: not installed (not found on PATH); kustomize sources need"
+        " kustomize or kubectl (`kubectl kustomize`) on PATH: see"
+        " https://kubectl.docs.kubernetes.io/installation/kustomize/ or"
+        " https://kubernetes.io/docs/tasks/tools/"
+    )
 
 
 def test_plugin_source_cannot_be_rendered(repo: Path, renderer: Renderer) -> None:
