@@ -81,8 +81,9 @@ def test_a_missing_token_is_reported_before_connecting() -> None:
     run = argodiff(*app_args(f"http://{port}"))
     assert run.code == 2
     assert run.error_lines == [
-        "argodiff: error: no Argo CD token is configured: pass --auth-token or set "
-        "ARGOCD_AUTH_TOKEN (or --base REF for an offline diff, or --fallback offline)"
+        "argodiff: error: the Argo CD token is empty: pass --auth-token or set ARGOCD_AUTH_TOKEN"
+        " (the argocd-auth-token input, from the ARGOCD_AUTH_TOKEN secret); or --base REF for"
+        " an offline diff, or --fallback offline"
     ]
 
 
