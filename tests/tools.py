@@ -17,6 +17,7 @@ import io
 import os
 import platform
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -139,6 +140,30 @@ def fetch(tools: list[str], bin_dir: Path) -> None:
             os.replace(part, bin_dir / tool)  # atomic: a parallel run never sees half a binary
 
 
+def _reachable(path: Path) -> bool:
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
+
+
+def _reachable_copy(bin_dir: Path, tools: list[str]) -> Path:
+    """As root, argodiff renders as `nobody` (argodiff/sandbox.py), which must be able to run
+    the tools: a checkout under a private directory (/root) gets a root-owned, verified copy
+    in /tmp."""
+    if os.geteuid() != 0 or _reachable(bin_dir):
+        return bin_dir
+    shared = Path("/tmp") / f"argodiff-test-tools-{WHEEL_SHA256[:12]}"
+    shared.mkdir(mode=0o755, exist_ok=True)
+    if shared.stat().st_uid != 0 or shared.is_symlink():
+        raise ToolError(f"{shared} is not root's own directory")
+    shared.chmod(0o755)
+    for tool in tools:
+        if not _cached(shared / tool, BINARIES[tool][1]):
+            part = shared / f".{tool}.part"
+            shutil.copyfile(bin_dir / tool, part)
+            part.chmod(0o755)
+            os.replace(part, shared / tool)
+    return shared
+
+
 def provide(cache: Path = CACHE) -> Tools:
     """Find or fetch helm and a kustomize; put the cache first on PATH when it is used."""
     bin_dir = cache / "bin"
@@ -149,6 +174,7 @@ def provide(cache: Path = CACHE) -> Tools:
         return found
     try:
         fetch(wanted, bin_dir)
+        bin_dir = _reachable_copy(bin_dir, wanted)
     except (ToolError, OSError, subprocess.SubprocessError, zipfile.BadZipFile) as exc:
         found.problems = [f"{', '.join(wanted)} could not be provided: {exc}"]
         return found

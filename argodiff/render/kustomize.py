@@ -58,7 +58,8 @@ def build_flags(options: BuildOptions, caps: Capabilities | None) -> tuple[str, 
 def tool_message(message: str, *roots: Path) -> str:
     """A kustomize error as a reader wants it: no klog prefix, paths relative to the checkout."""
     tool, _, text = message.partition(": ")
-    text = strip_klog(text)
+    # kubectl logs through klog, or (with another HOME or user) prints `error: …` itself.
+    text = strip_klog(text).removeprefix("error: ")
     for root in roots:
         text = text.replace(str(root.resolve()) + "/", "").replace(str(root) + "/", "")
     return f"{tool}: {text}"

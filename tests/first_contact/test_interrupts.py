@@ -4,10 +4,12 @@ no `Aborted!`, no process or temporary checkout left behind."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
-import stat
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,22 +88,35 @@ def repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory every user can reach: as root, argodiff renders as `nobody`, which must be
+    able to run the slow tool and to use the temporary directory."""
+    path = Path(tempfile.mkdtemp(prefix="argodiff-interrupt-test-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def test_ctrl_c_mid_render_stops_the_tool_and_removes_the_checkouts(
-    repo: GitRepo, tmp_path: Path
+    repo: GitRepo, shared_dir: Path
 ) -> None:
-    bin_dir, temp, pids = tmp_path / "bin", tmp_path / "tmp", tmp_path / "pids"
-    bin_dir.mkdir()
-    temp.mkdir()
+    bin_dir, temp, pid_dir = shared_dir / "bin", shared_dir / "tmp", shared_dir / "pids"
+    for d in (bin_dir, temp, pid_dir):
+        d.mkdir()
+    temp.chmod(0o1777)
+    pid_dir.chmod(0o777)
+    pids = pid_dir / "pids"
     tool = bin_dir / "kustomize"
     tool.write_text(SLOW_KUSTOMIZE.format(pids=pids))
-    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+    tool.chmod(0o755)
     env = clean_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(temp))
     proc = start("app", "web", "db", "--base", "HEAD~1", "--head", "HEAD", cwd=repo.path, env=env)
     deadline = time.monotonic() + 60
     while not (pids.exists() and pids.read_text().strip()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert pids.exists(), "the render never started"
-    assert list(temp.glob("argodiff-worktree-*")), "the checkouts are made before rendering"
+    assert pids.exists(), f"the render never started: {proc.communicate(timeout=30)}"
+    assert list(temp.glob("argodiff-*")), "the checkouts are made before rendering"
     started = time.monotonic()
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=30)
@@ -114,7 +129,7 @@ def test_ctrl_c_mid_render_stops_the_tool_and_removes_the_checkouts(
         while _alive(int(pid)) and time.monotonic() < gone:
             time.sleep(0.05)
         assert not _alive(int(pid)), f"kustomize {pid} still runs"
-    assert list(temp.glob("argodiff-worktree-*")) == []
+    assert list(temp.glob("argodiff-*")) == []
     worktrees = subprocess.run(
         ["git", "worktree", "list"], cwd=repo.path, capture_output=True, text=True, check=True
     ).stdout.splitlines()
