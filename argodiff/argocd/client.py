@@ -137,10 +137,19 @@ class ArgoClient:
         """The names Argo CD lists for this account (asked once), to suggest from."""
         with self._names_lock:
             if self._names is None:
+                # The list holds only the apps this account may see (Argo CD drops the others).
+                params = self._namespace_param(self._conn.app_namespace)
                 try:
-                    self._names = [a.name for a in self.list_applications()]
+                    items = self._get(APPLICATIONS_PATH, params).get("items") or []
                 except ArgodiffError:
-                    self._names = []  # no list, no suggestion: the error stands as it is
+                    items = []  # no list, no suggestion: the error stands as it is
+                self._names = [
+                    str(item["metadata"]["name"])
+                    for item in items
+                    if isinstance(item, dict)
+                    and isinstance(item.get("metadata"), dict)
+                    and item["metadata"].get("name")
+                ]
             return self._names
 
     def managed_resources(self, app: Application) -> list[LiveResource]:
