@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
+from click.core import ParameterSource
 
 from argodiff import deadline, messages, safewrite
 from argodiff.cli.appset_options import appset_options, with_appsets
@@ -19,14 +23,14 @@ from argodiff.cli.options import (
     connection_options,
     run_options,
 )
-from argodiff.cli.output import notifier, progress_printer
+from argodiff.cli.output import emit, format_run, notifier, progress_printer
 from argodiff.cli.render_flags import render_flag_options, with_render_options
 from argodiff.discover.changes import pr_files
 from argodiff.errors import ConfigError
 from argodiff.exitcodes import ExitStatus, exit_status
 from argodiff.github.api import github_client
 from argodiff.github.env import ActionsContext
-from argodiff.github.event import Request, from_event
+from argodiff.github.event import Request, from_event, local_change
 from argodiff.github.runner import Actions
 from argodiff.model import RunResult
 from argodiff.publish.deliver import (
@@ -120,7 +124,20 @@ def _env(name: str, *more: str) -> list[str]:
     help="URL of this repository as Applications name it in repoURL (repeatable), for a fork,"
     " mirror or renamed repository; default: GITHUB_REPOSITORY and the git remotes.",
 )
-@click.option("--dry-run", is_flag=True, help="Print the comment parts instead of posting them.")
+@click.option(
+    "--base",
+    "base_ref",
+    metavar="REF",
+    default="",
+    help="Outside GitHub Actions (no event): preview the job for the change from REF (e.g."
+    " origin/main) to the working tree, as a pull request from this branch would show it.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the comment parts instead of posting them (the markdown report when no pull"
+    " request is known).",
+)
 @appset_options(_env)
 @connection_options
 @render_flag_options(inputs=True)
@@ -134,7 +151,10 @@ def pr_command(env: Environment, **params: Any) -> int:
     deadline.start(params["timeout"])  # discovery, `affected` and every tool included
     conn = connection_from(params, "pr")
     env.protect(conn.secrets())
-    actions = Actions(env.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
+    # On a laptop (no Actions run, no event) workflow commands would only clutter the terminal.
+    laptop = not env.in_actions and not ctx.event_name
+    log: TextIO = io.StringIO() if laptop else env.stdout
+    actions = Actions(log, output_path=ctx.output, summary_path=ctx.step_summary)
     for secret in env.redactor.secrets:
         actions.mask(secret)
     workspace = ctx.workspace or Path.cwd()
@@ -148,10 +168,18 @@ def pr_command(env: Environment, **params: Any) -> int:
     # Progress and errors name apps, files and servers from the PR: nothing printed while
     # the apps are found and diffed may act on the runner.
     with actions.commands_off():
-        req = from_event(
-            ctx, repo, apps=params["apps"], revision=params["revision"], pr=params["pr_number"]
-        )
-        if req.apps is None:
+        if params["base_ref"]:
+            if ctx.event_name:
+                raise click.UsageError(
+                    f"--base is for runs outside GitHub Actions: the {ctx.event_name} event"
+                    " names the base already"
+                )
+            req = local_change(repo, params["base_ref"], pr=params["pr_number"])
+        else:
+            req = from_event(
+                ctx, repo, apps=params["apps"], revision=params["revision"], pr=params["pr_number"]
+            )
+        if req.apps is None and req.changed is None:
             req.changed = pr_files(
                 repo,
                 base_sha=req.base_sha,
@@ -163,8 +191,7 @@ def pr_command(env: Environment, **params: Any) -> int:
         run = _diff(env, req, params, conn, repo)
 
     log_apps(run, actions, env.redactor, lang=params["lang"])
-    results_path = Path(params["results_file"])
-    results_path = results_path if results_path.is_absolute() else workspace / results_path
+    results_path = _results_path(params, workspace, laptop=laptop)
     # A link the PR committed in the results file's place is removed, never followed (a later
     # upload step would follow it); the comment says so and the job fails.
     link = safewrite.remove_link(results_path, root=workspace)
@@ -193,6 +220,15 @@ def pr_command(env: Environment, **params: Any) -> int:
                 run, target, env.redactor, dry_run=_printer(env) if params["dry_run"] else None
             )
             env.stdout.write(note + "\n")
+    elif params["dry_run"]:
+        env.stderr.write(
+            "argodiff: no pull request is known (no pull_request event, or --pr N without"
+            " GITHUB_REPOSITORY=owner/name), so there are no comment parts: the markdown report"
+            " follows\n"
+        )
+        emit(format_run(run, "markdown", lang=params["lang"]), env, fmt="markdown")
+    if laptop:
+        env.stderr.write(f"argodiff: results written to {results_path}\n")
     write_summary(
         run,
         actions,
@@ -207,6 +243,18 @@ def pr_command(env: Environment, **params: Any) -> int:
     if link is not None:
         return int(ExitStatus.ERROR)
     return int(exit_status(run, diff_is_news=False, fail_on_error=params["fail_on_error"]))
+
+
+def _results_path(params: dict[str, Any], workspace: Path, *, laptop: bool) -> Path:
+    """--results-file in the workspace; on a laptop, unless given, a fresh temporary file, so
+    a preview leaves nothing in the checkout."""
+    source = click.get_current_context().get_parameter_source("results_file")
+    if laptop and source is ParameterSource.DEFAULT:
+        fd, name = tempfile.mkstemp(prefix="argodiff-results-", suffix=".json")
+        os.close(fd)
+        return Path(name)
+    path = Path(params["results_file"])
+    return path if path.is_absolute() else workspace / path
 
 
 def _printer(env: Environment) -> Callable[[list[str]], None]:

@@ -69,3 +69,15 @@ def from_event(
             f"event {ctx.event_name!r} is not supported: run on pull_request or workflow_dispatch"
         )
     return req
+
+
+def local_change(repo: LocalRepo, base: str, *, pr: str = "") -> Request:
+    """No event (a laptop): the change from `base` to the working tree, measured from their
+    merge base, as a pull request from this branch into `base` would show it."""
+    base_sha = git.merge_base(repo.root, base, "HEAD")
+    return Request(
+        pr_number=_int(pr, "--pr"),
+        head_sha=git.head_sha(repo.root),
+        base_sha=base_sha,
+        changed=git.changed_files(repo.root, base_sha, from_merge_base=False),
+    )
