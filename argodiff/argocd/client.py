@@ -215,8 +215,10 @@ class ArgoClient:
         asked = background.start(lambda: self._fetch(server, USERINFO_PATH))
         try:
             version = self._fetch(server, VERSION_PATH).get("Version")
-        finally:
+        except Exception:
             futures.wait([asked])  # neither request outlives the probe
+            raise
+        # (Not on Ctrl-C, a BaseException: the exit does not wait for a silent server.)
         user = asked.result()
         # userinfo needs no auth and answers `{}` to a rejected token (loggedIn omitted).
         if user.get("loggedIn") is not True:

@@ -178,7 +178,8 @@ def _find_repo(params: dict[str, Any], env: Environment, *, required: bool) -> L
 
 def _check_local_names(names: tuple[str, ...], local: LocalRepo) -> None:
     """Names the working tree does not define, said before anything is asked of Argo CD."""
-    known = [a.name for a in discover_applications(local.root, local.apps_dir).apps]
+    found = discover_applications(local.root, local.apps_dir, local.appsets)
+    known = [a.name for a in found.apps]
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ConfigError(
