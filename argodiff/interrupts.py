@@ -88,8 +88,10 @@ def stop_children() -> None:
         except OSError:
             continue  # gone already
     command = sys.modules.get("argodiff.command")  # not imported here: this module loads first
-    if command is not None:
-        command.kill_all()
+    # Possibly half imported (the signal came while it loaded): then it started nothing yet.
+    kill_all = getattr(command, "kill_all", None)
+    if callable(kill_all):
+        kill_all()
 
 
 def _say(line: str) -> None:
