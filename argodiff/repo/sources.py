@@ -3,6 +3,7 @@ nothing would be rendered from it and every app would read "skipped" or "unchang
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -18,11 +19,22 @@ class ForeignRepository(ConfigError):
     (a fork, a mirror, a renamed repository): the fix is `--repo-url`."""
 
 
+def _has_links(top: Path) -> bool:
+    for dirpath, dirnames, filenames in os.walk(top):
+        if any(Path(dirpath, n).is_symlink() for n in (*dirnames, *filenames)):
+            return True
+    return False
+
+
 def require_own_sources(root: Path, apps_dir: str, identity: RepoIdentity) -> None:
     """Raise ForeignRepository when Applications exist, argodiff knows a hosted URL for the
     checkout, and no Application's git source names it."""
     if not identity.has_hosted_url:
         return  # no URL known: sources are matched by path (RepoIdentity.is_local)
+    if _has_links(root / apps_dir):
+        # The working tree is read here as it is: a link (out of the checkout, to
+        # /proc/self/…) is never followed; the runs themselves read a link-free export.
+        return
     apps = discover_applications(root, apps_dir).apps
     sources = [s for app in apps for s in app.sources if not s.chart and s.repo_url]
     if not sources or any(identity.is_local(s, root) for s in sources):
