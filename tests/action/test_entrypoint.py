@@ -22,6 +22,7 @@ from requests import PreparedRequest
 from argodiff.cli import main
 from argodiff.command import run
 from tests.action.files import ACTION, DOCKERFILE, load_yaml, workflow
+from tests.actions_step import StepFiles, read_outputs
 from tests.conftest import GitOpsRepo
 from tests.fixture_repo import REPO_URL
 from tests.simulator import Access, Simulator
@@ -123,22 +124,14 @@ class Runner:
         for name in ("ARGOCD_SERVER", "ARGOCD_AUTH_TOKEN", "ARGOCD_APP_NAMESPACE", "GITHUB_TOKEN",
                      "CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET", "GITHUB_REF"):  # fmt: skip
             self.monkeypatch.delenv(name, raising=False)
-        event_path = self.home / "event.json"
-        event_path.write_text(json.dumps(event), encoding="utf-8")
-        for name in ("output", "summary"):
-            (self.home / name).write_text("", encoding="utf-8")
-        variables = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_EVENT_NAME": event_name,
-            "GITHUB_EVENT_PATH": str(event_path),
-            "GITHUB_REPOSITORY": REPOSITORY,
+        files = StepFiles.create(self.home, event)
+        sha = run_git(self.workspace, "rev-parse", "HEAD")
+        variables = files.environ(
+            event_name=event_name, repository=REPOSITORY, sha=sha, workspace=self.workspace
+        )
+        variables |= {
             "GITHUB_API_URL": "https://api.github.com",
             "GITHUB_SERVER_URL": "https://github.com",
-            "GITHUB_RUN_ID": "4242",
-            "GITHUB_SHA": run_git(self.workspace, "rev-parse", "HEAD"),
-            "GITHUB_WORKSPACE": str(self.workspace),
-            "GITHUB_OUTPUT": str(self.home / "output"),
-            "GITHUB_STEP_SUMMARY": str(self.home / "summary"),
             "HOME": str(self.home),
         }
         variables.update(action_inputs(inputs))
@@ -154,7 +147,7 @@ class Runner:
             main()
         code = exit_info.value.code
         captured = self.capsys.readouterr()
-        outputs = parse_outputs((self.home / "output").read_text(encoding="utf-8"))
+        outputs = read_outputs(self.home / "output")
         results_path = (
             self.workspace / outputs["results-file"] if "results-file" in outputs else None
         )
@@ -209,25 +202,6 @@ def workflow_step_inputs(name: str, context: dict[str, str]) -> dict[str, str]:
         return context[expr]
 
     return {k: re.sub(r"\$\{\{(.*?)\}\}", value, str(v)) for k, v in step["with"].items()}
-
-
-def parse_outputs(text: str) -> dict[str, str]:
-    """Read $GITHUB_OUTPUT as the runner does: `name=value` or `name<<DELIM ... DELIM`."""
-    outputs: dict[str, str] = {}
-    lines = iter(text.splitlines())
-    for line in lines:
-        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-            name, delimiter = line.split("<<", 1)
-            value: list[str] = []
-            for inner in lines:
-                if inner == delimiter:
-                    break
-                value.append(inner)
-            outputs[name] = "\n".join(value)
-        elif "=" in line:
-            name, value_text = line.split("=", 1)
-            outputs[name] = value_text
-    return outputs
 
 
 def pr_event(gitops: GitOpsRepo) -> dict[str, Any]:
@@ -480,7 +454,7 @@ def test_report_workflow_accepts_only_a_plain_pr_number(
         assert output.read_text() == ""
     else:
         assert result.returncode == 0, result.stderr
-        assert parse_outputs(output.read_text()) == {"number": accepted}
+        assert read_outputs(output) == {"number": accepted}
 
 
 def test_fork_report_step_posts_the_artifact_results(

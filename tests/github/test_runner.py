@@ -10,48 +10,11 @@ from pathlib import Path
 import pytest
 
 from argodiff.github.runner import SUMMARY_CUT_NOTE, SUMMARY_LIMIT, Actions
+from tests.actions_step import effective_commands, read_outputs
 
 
 def lines(out: io.StringIO) -> list[str]:
     return out.getvalue().splitlines()
-
-
-def effective_commands(log: str) -> list[str]:
-    """The workflow commands the runner would act on, honouring ::stop-commands::TOKEN."""
-    acted: list[str] = []
-    resume: str | None = None
-    for line in log.splitlines():
-        if resume is not None:
-            resume = None if line == f"::{resume}::" else resume
-            continue
-        if line.startswith("::stop-commands::"):
-            resume = line.removeprefix("::stop-commands::")
-        elif line.startswith("::"):
-            acted.append(line)
-    return acted
-
-
-def read_outputs(path: Path) -> dict[str, str]:
-    """$GITHUB_OUTPUT parsed the way the runner does: `k=v` lines and `k<<DELIM` heredocs."""
-    outputs: dict[str, str] = {}
-    rows = iter(path.read_text(encoding="utf-8").split("\n"))
-    for row in rows:
-        if not row:
-            continue
-        equals, heredoc = row.find("="), row.find("<<")
-        if equals >= 0 and (heredoc < 0 or equals < heredoc):
-            outputs[row[:equals]] = row[equals + 1 :]
-            continue
-        name, delimiter = row[:heredoc], row[heredoc + 2 :]
-        value: list[str] = []
-        for item in rows:
-            if item == delimiter:
-                break
-            value.append(item)
-        else:
-            raise AssertionError(f"heredoc for {name} never closed")
-        outputs[name] = "\n".join(value)
-    return outputs
 
 
 def test_mask_hides_each_line_of_a_multiline_secret() -> None:

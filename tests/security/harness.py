@@ -21,6 +21,7 @@ import pytest
 
 from argodiff.cli import main
 from argodiff.command import run
+from tests.actions_step import StepFiles
 from tests.fixture_repo import REPO_URL, GitRepo
 from tests.github.conftest import NUMBER, FakeGitHub
 from tests.security.canaries import GITHUB_TOKEN
@@ -160,26 +161,17 @@ class PrJob:
     ) -> Outputs:
         """`argodiff ARGV...` in the step's environment: the action's container with `inputs`,
         or without them a `run:` step (which gets the token as GITHUB_TOKEN)."""
-        home = self.cli.home
-        event = home / "event.json"
-        event.write_text(json.dumps(pr_event(self.fixture)), encoding="utf-8")
-        files = {"step summary": home / "summary", "step outputs": home / "output"}
-        for path in files.values():
-            path.write_text("", encoding="utf-8")
+        step = StepFiles.create(self.cli.home, pr_event(self.fixture))
+        files = {"step summary": step.summary, "step outputs": step.output}
         results = self.workspace / "argodiff-results.json"
         if fresh:  # else: whatever the checkout holds at that path stays (a PR's symlink)
             results.unlink(missing_ok=True)
-        env = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_EVENT_NAME": "pull_request",
-            "GITHUB_EVENT_PATH": str(event),
-            "GITHUB_REPOSITORY": REPOSITORY,
-            "GITHUB_RUN_ID": "4242",
-            "GITHUB_SHA": self.fixture.pr,
-            "GITHUB_WORKSPACE": str(self.workspace),
-            "GITHUB_OUTPUT": str(files["step outputs"]),
-            "GITHUB_STEP_SUMMARY": str(files["step summary"]),
-        }
+        env = step.environ(
+            event_name="pull_request",
+            repository=REPOSITORY,
+            sha=self.fixture.pr,
+            workspace=self.workspace,
+        )
         if inputs is None:
             env["GITHUB_TOKEN"] = GITHUB_TOKEN
         else:
