@@ -1,26 +1,26 @@
 """The one place argodiff starts subprocesses (kustomize, helm, git), each bounded in time and
-output and killed with its whole process group when a bound is hit."""
+output (renders in memory too) and killed with its whole process group when a bound is hit."""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
 import os
+import resource
 import selectors
 import shutil
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from argodiff import deadline
 from argodiff.errors import ArgodiffError
-from argodiff.limits import LIMITS
+from argodiff.limits import LIMITS, MIB
 
-DEFAULT_TIMEOUT = 300.0
 MAX_MESSAGE = 2000
 MAX_STDERR = 1024 * 1024
 """Only the start of stderr is kept: the message shown is trimmed to MAX_MESSAGE anyway."""
@@ -130,11 +130,27 @@ def _budget(timeout: float) -> tuple[float, bool]:
     return (left, True) if left < timeout else (timeout, False)
 
 
+def _memory_limit(limit: int) -> Callable[[], None]:
+    """Run in the child before exec: cap its address space, so a template that expands without
+    end fails its own allocation instead of starving the machine (Argo CD's repo server leans
+    on its pod's memory limit for the same)."""
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+_OUT_OF_MEMORY = ("out of memory", "cannot allocate memory", "failed to reserve")
+"""What Go's runtime (helm, kubectl) prints when an allocation fails."""
+
+
 def _start(
     args: Sequence[str],
     cwd: Path | None,
     env: Mapping[str, str] | None,
     sandbox: Sandbox | None,
+    memory: int | None,
 ) -> subprocess.Popen[bytes]:
     full_env = _tool_environment(env) if sandbox is None else {**sandbox.env, **(env or {})}
     switch = sandbox is not None and sandbox.uid is not None
@@ -155,6 +171,9 @@ def _start(
         group=sandbox.gid if switch and sandbox else None,
         extra_groups=[] if switch else None,
         executable=executable,
+        # Between fork and exec only setrlimit runs: it takes no lock another thread could
+        # hold, so the threads' hazard ruff warns of does not arise.
+        preexec_fn=_memory_limit(memory) if memory else None,  # noqa: PLW1509
     )
 
 
@@ -200,23 +219,27 @@ def run(
     *,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     stdin: bytes | None = None,
     ok_codes: tuple[int, ...] = (0,),
     max_output: int | None = None,
     sandbox: Sandbox | None = None,
+    render: bool = False,
 ) -> Result:
-    """Run a tool; raise CommandError on a missing binary, a timeout, too much output or an
-    unexpected exit code. With a `sandbox`, the tool gets only the sandbox's environment plus
-    `env`, and runs as the sandbox's user."""
+    """Run a tool; raise CommandError on a missing binary, a timeout, too much output, running
+    out of memory or an unexpected exit code. `timeout` is at most the tool time limit (its
+    default). With a `sandbox`, the tool gets only the sandbox's environment plus `env`, and
+    runs as the sandbox's user. A render (`render` or a `sandbox`) also gets the memory limit."""
     tool = os.path.basename(args[0])
     # Argo CD caps generated manifests too (ARGOCD_GRPC_MAX_SIZE_MB).
     max_output = max_output or LIMITS.tool_output_bytes
-    limit, by_deadline = _budget(timeout)
+    tool_limit = float(LIMITS.tool_timeout_seconds)
+    limit, by_deadline = _budget(tool_limit if timeout is None else min(timeout, tool_limit))
+    memory = LIMITS.tool_memory_bytes if render or sandbox is not None else None
     if limit <= 0:
         raise CommandError(tool, "not started: the run's time limit expired")
     try:
-        proc = _start(args, cwd, env, sandbox)
+        proc = _start(args, cwd, env, sandbox, memory)
     except FileNotFoundError:
         hint = INSTALL_HINTS.get(tool, "")
         raise CommandError(tool, f"not installed (not found on PATH){hint}") from None
@@ -258,7 +281,18 @@ def run(
             tool, f"output exceeds the limit of {max_output:,} bytes (killed; see docs/security.md)"
         )
     stderr = stderr_bytes.decode("utf-8", "replace")
+    if proc.returncode not in ok_codes and memory and _ran_out_of_memory(stderr):
+        raise CommandError(
+            tool,
+            f"ran out of its memory limit of {memory // MIB:,} MiB "
+            "(ARGODIFF_MAX_TOOL_MEMORY; see docs/security.md)",
+        )
     if proc.returncode not in ok_codes:
         message = trim(stderr) or trim(stdout.decode("utf-8", "replace"))
         raise CommandError(tool, message or f"exited with status {proc.returncode}")
     return Result(stdout=stdout, stderr=stderr)
+
+
+def _ran_out_of_memory(stderr: str) -> bool:
+    head = stderr[:4096].lower()
+    return any(sign in head for sign in _OUT_OF_MEMORY)

@@ -200,6 +200,7 @@ def render(
                 env={"HELM_CACHE_HOME": tmp, "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp},
                 timeout=timeout,
                 max_output=MAX_OUTPUT_BYTES,
+                render=True,
             )
         except command.CommandError as exc:
             raise ManifestError(_helm_message(str(exc), chart, texts)) from None

@@ -84,7 +84,7 @@ class Renderer:
         repo_root: Path,
         *,
         identity: RepoIdentity,
-        timeout: float = 300.0,
+        timeout: float | None = None,
         revision: str = "",
         options: RenderOptions | None = None,
     ) -> None:

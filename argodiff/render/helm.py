@@ -236,7 +236,7 @@ def _refuse_options(job: HelmJob, release: str, namespace: str, shown: str) -> N
 class Helm:
     """`helm pull` and `helm template` with an isolated Helm home under `home`."""
 
-    def __init__(self, home: Path, *, timeout: float, sandbox: command.Sandbox) -> None:
+    def __init__(self, home: Path, *, timeout: float | None, sandbox: command.Sandbox) -> None:
         self.home = home
         self.timeout = timeout
         # Helm writes its homes: they belong to the render user.

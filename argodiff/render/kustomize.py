@@ -238,7 +238,7 @@ def build(
     env: BuildEnv,
     repo_root: Path,
     work_dir: Path,
-    timeout: float,
+    timeout: float | None,
     flags: Sequence[str] = (),
     log: Callable[[str], None] | None = None,
     sandbox: command.Sandbox | None = None,

@@ -57,10 +57,39 @@ def test_a_template_that_prints_too_much(
     """The 100 MiB default takes helm a minute to reach; the limit is lowered to 1 MiB (as
     ARGODIFF_MAX_TOOL_OUTPUT allows) for a 4 MB template."""
     monkeypatch.setenv("ARGODIFF_MAX_TOOL_OUTPUT", str(1024 * 1024))
-    template = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n'
+    template = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n"
     template += '  k: {{ repeat 4000000 "x" }}\n'
     h = build(tmp_path / "repo", _chart(template))
     assert_refused_everywhere(h, cli, github, tmp_path, "output exceeds the limit")
+
+
+def test_a_chart_that_expands_past_the_memory_limit(
+    cli: Cli, github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 2 GB string built in memory, printed as one number: the output limit never sees it.
+    The limit is lowered to its 1 GiB floor so helm fails in a fraction of a second."""
+    monkeypatch.setenv("ARGODIFF_MAX_TOOL_MEMORY", str(1024**3))
+    template = '{{ $x := repeat 100000000 "x" }}{{ $y := repeat 20 $x }}'
+    template += "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\n"
+    template += "data: {n: '{{ len $y }}'}\n"
+    h = build(tmp_path / "repo", _chart(template))
+    assert_refused_everywhere(
+        h, cli, github, tmp_path, "helm: ran out of its memory limit of 1,024 MiB"
+    )
+
+
+def test_the_default_memory_limit_leaves_helm_and_kubectl_working(cli: Cli, tmp_path: Path) -> None:
+    """Go reserves address space up front: under the 4 GiB default both tools still render."""
+    files = {
+        **_chart("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\n"),
+        "argoproj/plain/application.yaml": application("plain", "plain", path="argoproj/plain"),
+        "argoproj/plain/kustomization.yaml": "resources: [cm.yaml]\n",
+        "argoproj/plain/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\n",
+    }
+    out = run_offline(build(tmp_path / "repo", files), cli, tmp_path / "offline")
+    assert out.code == 1, out.stdout[-3000:] + out.stderr[-3000:]
+    for name in (HOSTILE, "plain", "good"):
+        assert app(out, name)["status"] == "changed", app(out, name)
 
 
 def test_an_alias_bomb_in_a_1_mb_file(cli: Cli, github: FakeGitHub, tmp_path: Path) -> None:
@@ -94,6 +123,20 @@ def test_timeout_kills_a_render_and_its_process_group(cli: Cli, tmp_path: Path) 
     assert "time limit" in str(app(out, HOSTILE)["error"])
     time.sleep(0.5)
     assert processes_with(f"--name-template={marker}") == []
+
+
+def test_the_tool_time_limit_is_configurable(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ARGODIFF_TOOL_TIMEOUT stops the slow render well inside the run's --timeout."""
+    monkeypatch.setenv("ARGODIFF_TOOL_TIMEOUT", "2")
+    h = build(tmp_path / "repo", _chart(SLOW))
+    start = time.monotonic()
+    out = run_offline(h, cli, tmp_path / "offline", "--timeout", "100")
+    assert time.monotonic() - start < 30
+    assert out.code == 2 and leaks(out) == []
+    assert app(out, "good")["status"] == "changed"
+    assert "helm: timed out after 2 s" in str(app(out, HOSTILE)["error"])
 
 
 def test_timeout_leaves_no_child_when_argodiff_exits(tmp_path: Path) -> None:
