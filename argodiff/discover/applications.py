@@ -37,6 +37,9 @@ class Discovery:
     """Malformed files or Applications, each naming the file (and the app when known)."""
     appsets: list[Expansion] = field(default_factory=list)
     """Every ApplicationSet, with the apps it generates (in `apps` too) or why it has none."""
+    refused_links: list[ManifestError] = field(default_factory=list)
+    """Links among the Application manifests that leave the repository: each names the link
+    and its target. Not followed, so an Application may be missing: the run is an error."""
 
 
 def _manifest_files(root: Path) -> Iterator[Path]:
@@ -148,7 +151,7 @@ def discover_applications(
     if snap is not None:
         # Left out of the exported tree: said here, so no Application goes missing unnoticed.
         for link in snap.refused_under(apps_dir):
-            result.errors.append(ManifestError(snap.refusal(link), file=link))
+            result.refused_links.append(ManifestError(snap.refusal(link), file=link))
     result.apps = list(found.values())
     return result
 

@@ -17,7 +17,7 @@ from argodiff.discover.affected import ADDED, DELETED, AffectedApp, affected_app
 from argodiff.discover.applications import Discovery, discover_applications
 from argodiff.errors import ConfigError
 from argodiff.github.event import Request
-from argodiff.model import Application, AppResult, Lifecycle, Side, SideKind
+from argodiff.model import Application, AppResult, AppStatus, Lifecycle, Side, SideKind
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo, base_checkout, checkout
 from argodiff.run.sides import NOTHING, revision_side
@@ -71,13 +71,25 @@ class Plan:
     """What the head is, when argodiff renders it (offline, or an app Argo CD does not know)."""
     notices: list[str] = field(default_factory=list)
     appsets: list[AppResult] = field(default_factory=list)
-    """ApplicationSets that failed or could not be generated, as entries of the report."""
+    """ApplicationSets that failed or could not be generated, and links among the Application
+    manifests that leave the repository, as entries of the report."""
     known: list[str] = field(default_factory=list)
     """The app names the repository defines, to suggest from when a name is mistyped."""
 
 
-def discovery_notices(found: Discovery) -> list[str]:
-    return [messages.UNREADABLE(what=err) for err in found.errors]
+def discovery_notices(found: Discovery, *, links: bool = False) -> list[str]:
+    """Unreadable manifests; refused links too when they get no entry of their own."""
+    errors = [*found.errors, *(found.refused_links if links else [])]
+    return [messages.UNREADABLE(what=err) for err in errors]
+
+
+def refused_links(found: Discovery) -> list[AppResult]:
+    """An error entry per link among the Application manifests that leaves the repository:
+    what it would define is unknown, so a quiet "no changes" would be wrong."""
+    return [
+        AppResult(name=err.file or str(err), status=AppStatus.ERROR, file=err.file, error=str(err))
+        for err in found.refused_links
+    ]
 
 
 def _by_name(apps: Sequence[Application]) -> dict[str, Application]:
@@ -148,7 +160,7 @@ def named_apps(
             repo=repo,
             head_dir=head_dir,
             revision=WORKING_TREE,
-            notices=discovery_notices(found) + outcome.notices(found, None),
+            notices=discovery_notices(found, links=True) + outcome.notices(found, None),
             known=sorted(local),
         )
 
@@ -198,7 +210,8 @@ def trees(
     `changed` files, the apps they do not affect are skipped."""
     base_found = discover_applications(base_dir, repo.apps_dir, repo.appsets)
     head_found = discover_applications(head_dir, repo.apps_dir, repo.appsets)
-    notices = discovery_notices(head_found) + outcome.notices(head_found, base_found)
+    notices = discovery_notices(head_found, links=bool(names))
+    notices += outcome.notices(head_found, base_found)
     comparable = outcome.comparable_base(base_found.apps, head_found)
     base_apps, head_apps = _by_name(comparable), _by_name(head_found.apps)
     affected: set[str] | None = None
@@ -219,7 +232,7 @@ def trees(
         head_dir=head_dir,
         base_dir=base_dir,
         notices=notices,
-        appsets=[] if names else outcome.results(head_found),
+        appsets=[] if names else outcome.results(head_found) + refused_links(head_found),
         known=sorted(set(base_apps) | set(head_apps)),
     )
 
@@ -252,7 +265,7 @@ def pull_request(repo: LocalRepo, req: Request, mode: Mode) -> Iterator[Plan]:
             shallow = git.is_shallow(repo.root)
             plan.notices.append(messages.BASE_MISSING() if shallow else messages.BASE_NOT_FETCHED())
         plan.notices += outcome.notices(head, base)
-        plan.appsets = outcome.results(head)
+        plan.appsets = outcome.results(head) + refused_links(head)
         at_base, at_head = _by_name(base_apps), _by_name(head.apps)
         if req.apps is not None:
             names = sorted(at_base | at_head) if req.apps == ["all"] else req.apps

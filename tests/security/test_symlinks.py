@@ -4,7 +4,6 @@ repo-server refuses such repositories; the honest app is still diffed."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.security.hostile import (
     leaks,
     outside_dir,
     run_offline,
+    run_revision,
 )
 
 pytestmark = pytest.mark.e2e
@@ -108,19 +108,30 @@ def test_a_link_out_is_refused(attack: str, cli: Cli, github: FakeGitHub, tmp_pa
     assert_refused_everywhere(h, cli, github, tmp_path, cause)
 
 
-def test_discovery_never_follows_a_link_out(cli: Cli, tmp_path: Path) -> None:
+def test_discovery_never_follows_a_link_out(cli: Cli, github: FakeGitHub, tmp_path: Path) -> None:
     """An Application file that is a link, and a link to `/` among the apps: neither is read
-    (no endless walk), both are named, the honest app is diffed."""
+    (no endless walk); each is an error entry naming the link and its target (the Application
+    it hides is unknown, so the run exits 2), and the honest app is diffed."""
     outside = outside_dir()
     (outside / "app.yaml").write_text(
         application(HOSTILE, HOSTILE).replace("argocd\n", OUTSIDE + "\n", 1)
     )
     links = {f"{APP}/application.yaml": "{outside}/app.yaml", "argoproj/root": "/"}
     h = build(tmp_path / "repo", {}, links, outside=outside)
-    out = run_offline(h, cli, tmp_path / "offline")
-    assert leaks(out) == []
-    doc = json.loads(out.stdout)
-    assert {a["name"]: a["status"] for a in doc["apps"]} == {"good": "changed"}
-    notices = "\n".join(doc["notices"])
-    assert f"{APP}/application.yaml: symbolic link to" in notices
-    assert f"argoproj/root: symbolic link to / {REFUSED}" in notices
+    runs = {
+        "stdout": run_offline(h, cli, tmp_path / "offline"),
+        "results file": run_revision(h, cli, github, tmp_path / "pr"),
+    }
+    for source, out in runs.items():
+        assert "Traceback" not in out.stderr, out.stderr
+        assert leaks(out) == []
+        assert out.code == 2, out.stdout[-3000:] + out.stderr[-3000:]
+        apps = {a["name"]: a for a in out.json(source)["apps"]}
+        assert {n: a["status"] for n, a in apps.items()} == {
+            "good": "changed",
+            f"{APP}/application.yaml": "error",
+            "argoproj/root": "error",
+        }
+        error = str(apps[f"{APP}/application.yaml"]["error"])
+        assert f"{APP}/application.yaml: symbolic link to {outside}/app.yaml" in error
+        assert f"argoproj/root: symbolic link to / {REFUSED}" in apps["argoproj/root"]["error"]
