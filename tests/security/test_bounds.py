@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.appsets.fixtures import appset, template
 from tests.fixture_repo import application
 from tests.github.conftest import FakeGitHub
 from tests.security.canaries import ARGOCD_TOKEN
@@ -76,6 +77,27 @@ def test_a_chart_that_expands_past_the_memory_limit(
     assert_refused_everywhere(
         h, cli, github, tmp_path, "helm: ran out of its memory limit of 1,024 MiB"
     )
+
+
+def test_an_application_set_go_template_past_the_memory_limit(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helm run behind ApplicationSet Go templates has the same memory limit."""
+    monkeypatch.setenv("ARGODIFF_MAX_TOOL_MEMORY", str(1024**3))
+    name = '{{ $x := repeat 100000000 "x" }}{{ $y := repeat 20 $x }}{{ .n }}{{ len $y }}'
+    files = {
+        "argoproj/hog/appset.yaml": appset(
+            "hog", [{"list": {"elements": [{"n": "a"}]}}], template(name, APP, "hog"),
+            goTemplate=True,
+        ),
+    }  # fmt: skip
+    out = run_offline(build(tmp_path / "repo", files), cli, tmp_path / "offline")
+    assert "Traceback" not in out.stderr and leaks(out) == []
+    assert out.code == 2, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "ran out of its memory limit of 1,024 MiB" in str(
+        app(out, "ApplicationSet/hog")["error"]
+    )
+    assert app(out, "good")["status"] == "changed"
 
 
 def test_the_default_memory_limit_leaves_helm_and_kubectl_working(cli: Cli, tmp_path: Path) -> None:
