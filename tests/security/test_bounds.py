@@ -282,3 +282,20 @@ def test_a_hostile_server_is_bounded(hostile_server: str, message: str, tmp_path
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert message in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("ARGODIFF_TOOL_TIMEOUT", "0", "=0 is outside 1..86,400 seconds"),
+        ("ARGODIFF_TOOL_TIMEOUT", "soon", "='soon' is not a number of seconds"),
+        ("ARGODIFF_MAX_TOOL_MEMORY", "536870912", " is outside 1,073,741,824..68,719,476,736"),
+    ],
+)  # fmt: skip
+def test_a_bad_tool_limit_is_a_configuration_error(
+    cli: Cli, tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    out = cli.run(["app", "--all", "--base", "HEAD"], cwd=tmp_path, env={name: value})
+    assert "Traceback" not in out.stderr
+    assert out.code == 2, out.stderr
+    assert f"argodiff: error: {name}=" in out.stderr and message in out.stderr
