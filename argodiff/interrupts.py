@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # Only what the interpreter has loaded already (signal brings enum): this module is imported
 # first thing, and a Ctrl-C before its handler is installed would show a traceback.
+import atexit
 import os
 import signal
 import sys
@@ -106,9 +107,30 @@ def _say(line: str) -> None:
 def exit_on_interrupt(body: Callable[[], None]) -> None:
     """Run `body`; when interrupted, say so in one line and exit 130 (SIGINT) or 143 (SIGTERM)."""
     try:
-        body()
+        try:
+            body()
+            code = 0
+        except SystemExit as done:
+            code = _exit_code(done)
+        # CPython puts SIGINT's default action back while it shuts down (_PySignal_Fini), so a
+        # Ctrl-C in that window would kill argodiff by the signal instead of exiting 130. The
+        # exit hooks (children's process groups, temporary directories) run here, under the
+        # handler, and the process then ends without that window.
+        atexit._run_exitfuncs()
+        _say("")
     except Interrupted as stop:
         stop_children()  # any started while the main thread was cleaning up
         _say(f"argodiff: {stop}\n")
         # Worker threads may still wait on Argo CD: do not wait for them.
         os._exit(stop.status)
+    os._exit(code)
+
+
+def _exit_code(done: SystemExit) -> int:
+    """The status `sys.exit(x)` asks for, as the interpreter would compute it."""
+    if done.code is None:
+        return 0
+    if isinstance(done.code, int):
+        return done.code
+    _say(f"{done.code}\n")
+    return 1
