@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from argodiff import command
+from argodiff import command, sandbox
 from argodiff.appsets.params import Params
 from argodiff.errors import ManifestError
 from argodiff.yamlio import load_manifests
@@ -182,7 +182,10 @@ def render(
     if not texts:
         return [[] for _ in jobs]
     values = {"jobs": [{"p": p, "t": [texts[s] for s in strings]} for strings, p in jobs]}
-    with tempfile.TemporaryDirectory(dir=work_dir, prefix="gotemplate-") as tmp:
+    # The pull request writes these templates: helm runs them as renders do, with no
+    # credential in its environment and as the render user when argodiff is root.
+    scratch = sandbox.scratch_parent() or str(work_dir)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="gotemplate-") as tmp:
         chart = Path(tmp, CHART)
         (chart / "templates").mkdir(parents=True)
         (chart / "Chart.yaml").write_text(
@@ -197,10 +200,12 @@ def render(
             out = command.run(
                 ["helm", "template", CHART, str(chart), f"--values={values_file}"],
                 cwd=Path(tmp),
-                env={"HELM_CACHE_HOME": tmp, "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp},
                 timeout=timeout,
                 max_output=MAX_OUTPUT_BYTES,
-                render=True,
+                sandbox=sandbox.tool_sandbox(
+                    sandbox.hand_over(Path(tmp), recursive=True),
+                    {"HELM_CACHE_HOME": tmp, "HELM_CONFIG_HOME": tmp, "HELM_DATA_HOME": tmp},
+                ),
             )
         except command.CommandError as exc:
             raise ManifestError(_helm_message(str(exc), chart, texts)) from None
