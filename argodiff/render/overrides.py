@@ -9,6 +9,7 @@ request that only changes one of them changes what Argo CD deploys.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -122,19 +123,12 @@ def apply_overrides(
     for block in ("helm", "kustomize", "directory", "plugin"):
         if merged.get(block) is not None and not isinstance(merged[block], dict):
             raise ManifestError(f"source override: {block} is not a mapping", file=used[-1])
-    # Only the config-management fields may be overridden.
-    return (
-        Source(
-            repo_url=source.repo_url,
-            path=source.path,
-            chart=source.chart,
-            target_revision=source.target_revision,
-            ref=result.ref,
-            name=result.name,
-            helm=result.helm,
-            kustomize=result.kustomize,
-            directory=result.directory,
-            plugin=result.plugin,
-        ),
-        used,
+    # Only the config-management fields may be overridden: Argo CD puts these four back.
+    restored = dataclasses.replace(
+        result,
+        repo_url=source.repo_url,
+        path=source.path,
+        chart=source.chart,
+        target_revision=source.target_revision,
     )
+    return restored, used
