@@ -15,17 +15,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from argodiff.argocd.errors import (
-    AccessRejected,
-    AppNotFound,
-    ManifestGenerationFailed,
-    PermissionDenied,
-    RedirectRefused,
-    ServerError,
-    TokenRejected,
-    UnexpectedAnswer,
-    Unreachable,
-)
+from argodiff.argocd import errors
 
 CLOUDFLARE_LOGIN_PATH = "/cdn-cgi/access/login"
 """cloudflared recognises an Access rejection by this Location path (carrier.IsAccessResponse)."""
@@ -70,24 +60,24 @@ def read_json(
     if 300 <= status < 400:
         location = resp.headers.get("Location", "")
         if CLOUDFLARE_LOGIN_PATH in location:
-            raise AccessRejected(app=app)
+            raise errors.AccessRejected(app=app)
         # netloc, not hostname: hostname lowercases, which could hide a secret from scrub().
         host = urlsplit(location).netloc.rpartition("@")[2] or urlsplit(server).netloc
-        raise RedirectRefused(path, status, scrub(host), app=app)
+        raise errors.RedirectRefused(path, status, scrub(host), app=app)
     body = _json_object(resp.content)
     if 200 <= status < 300 and body is not None:
         return body
     message = _argo_message(body)
     if status == 401 and "oauth" in resp.headers.get("WWW-Authenticate", "").lower():
         # Cloudflare Access apps with Managed OAuth answer 401 with this challenge (§7).
-        raise AccessRejected(app=app)
+        raise errors.AccessRejected(app=app)
     if status == 403 and message is None and _is_html(resp):
-        raise AccessRejected(app=app)
+        raise errors.AccessRejected(app=app)
     if message is not None:
         raise _argo_error(status, scrub(message), subject)
     if status in PROXY_FAILURES:
-        raise Unreachable(server, f"HTTP {status} ({PROXY_FAILURES[status]})", app=app)
-    raise UnexpectedAnswer(
+        raise errors.Unreachable(server, f"HTTP {status} ({PROXY_FAILURES[status]})", app=app)
+    raise errors.UnexpectedAnswer(
         path,
         _first_line(scrub(resp.content[:SCRUB_BYTES].decode("utf-8", "replace"))),
         status=status,
@@ -100,16 +90,16 @@ def _argo_error(status: int, message: str, subject: Subject) -> Exception:
     """Map Argo CD's own error to its message; statuses per grpc-gateway HTTPStatusFromCode."""
     app = subject.app
     if status == 401:
-        return TokenRejected(message, app=app)
+        return errors.TokenRejected(message, app=app)
     if status == 403 and app and message.startswith("permission denied"):
-        return PermissionDenied(app, subject.project)
+        return errors.PermissionDenied(app, subject.project)
     # The app-not-found message is Kubernetes' `applications.argoproj.io "x" not found`; the
     # manifests endpoint also answers 404 for a missing repository (codes.NotFound).
     if status == 404 and app and (not subject.manifests or "applications.argoproj.io" in message):
-        return AppNotFound(app, subject.project, subject.namespace)
+        return errors.AppNotFound(app, subject.project, subject.namespace)
     if subject.manifests and (status >= 500 or status == 404):
-        return ManifestGenerationFailed(app, message)
-    return ServerError(status, message, app=app)
+        return errors.ManifestGenerationFailed(app, message)
+    return errors.ServerError(status, message, app=app)
 
 
 def _json_object(content: bytes) -> dict[str, Any] | None:

@@ -32,6 +32,7 @@ from argodiff.argocd.settings import SETTINGS_PATH, parse_settings
 from argodiff.argocd.waiting import WaitNotice
 from argodiff.errors import AppError, ArgodiffError, ManifestError
 from argodiff.model import Application, ArgoSettings, LiveResource, Manifest
+from argodiff.redact import Redactor
 from argodiff.settings import Connection
 from argodiff.suggest import did_you_mean
 
@@ -41,19 +42,23 @@ APPLICATIONS_PATH = "/api/v1/applications"
 
 
 class ArgoClient:
-    """One Argo CD API server (the first of `conn.servers` that answers); thread-safe."""
+    """One Argo CD API server (the first of `conn.servers` that answers); thread-safe.
+
+    `redactor` is the run's one Redactor, already told `conn.secrets()` (the CLI's Environment
+    is): error text is scrubbed with it as it is read, before anything cuts it short."""
 
     def __init__(
         self,
         conn: Connection,
         *,
+        redactor: Redactor,
         session: requests.Session | None = None,
         on_event: Callable[[str], None] | None = None,
         backoff_factor: float | None = None,
     ) -> None:
         self._conn = conn
         backoff = conn.retry_backoff if backoff_factor is None else backoff_factor
-        self._http = Transport(conn, session=session, backoff_factor=backoff)
+        self._http = Transport(conn, redactor=redactor, session=session, backoff_factor=backoff)
         self._on_event = on_event
         self._wait = WaitNotice(on_event)
         self._lock = threading.Lock()
@@ -65,6 +70,11 @@ class ArgoClient:
     def __repr__(self) -> str:
         servers = ", ".join(public_url(s) for s in self._conn.servers)
         return f"ArgoClient(servers=[{servers}], server={public_url(self._server)!r})"
+
+    @property
+    def connection(self) -> Connection:
+        """What the client was made with (the run reads its server-side-diff policy)."""
+        return self._conn
 
     @property
     def server(self) -> str:

@@ -82,6 +82,7 @@ class Transport:
         self,
         conn: Connection,
         *,
+        redactor: Redactor,
         session: requests.Session | None = None,
         backoff_factor: float = DEFAULT_BACKOFF,
     ) -> None:
@@ -90,7 +91,9 @@ class Transport:
         self._deadline = conn.request_timeout * (max(conn.retries, 0) + 1)
         self._max_bytes = LIMITS.response_bytes
         self._verify = not conn.insecure
-        self._redactor = Redactor(conn.secrets())
+        # The run's one Redactor (the CLI's Environment): it already knows this connection's
+        # secrets, and error text is scrubbed here, before it is cut short (answers.py).
+        self._redactor = redactor
         self._headers = _headers(conn)
         retry = _BoundedRetry(
             total=max(conn.retries, 0),
@@ -176,7 +179,7 @@ class Transport:
             ) from None
 
     def scrub(self, text: str) -> str:
-        """`text` with every secret of the connection masked, plain or base64 (Basic auth)."""
+        """`text` with every known secret masked, plain or base64 (Basic auth)."""
         return self._redactor.scrub(text)
 
     def close(self) -> None:

@@ -88,7 +88,7 @@ def app_command(env: Environment, **params: Any) -> int:
     names: tuple[str, ...] = params["names"]
     deadline.start(params["timeout"])  # discovery, `affected` and every tool included
     conn = connection_from(params, "app")
-    env.protect(conn.secrets())
+    client = env.argo_client(conn, on_event=notifier(env))
     targets = [t for t in ("revision", "local_flag", "current", "base") if params.get(t)]
     if len(targets) > 1:
         raise ConfigError("choose one target: --revision, --local, --current or --base")
@@ -104,7 +104,7 @@ def app_command(env: Environment, **params: Any) -> int:
         required=bool(params.get("base") or params.get("local_flag") or params["all_apps"]),
     )
     if local is not None:
-        local = with_appsets(local, params, None if params.get("base") else conn)
+        local = with_appsets(local, params, None if params.get("base") else client)
     options = {
         "concurrency": conn.concurrency,
         "timeout": params["timeout"],
@@ -116,7 +116,7 @@ def app_command(env: Environment, **params: Any) -> int:
         with plan.two_revisions(
             local, names, base=base, head=head, all_apps=params["all_apps"], notices=notices
         ) as two:
-            return execute(two, conn=None, **options)
+            return execute(two, **options)
 
     if params.get("base"):
         run = offline(params["base"], params.get("head"), [])
@@ -133,7 +133,7 @@ def app_command(env: Environment, **params: Any) -> int:
 
         def live() -> RunResult:
             with plan.named_apps(names, mode, local, params.get("revision") or "") as named:
-                return execute(named, conn=conn, notify=notifier(env), **options)
+                return execute(named, client=client, **options)
 
         fallback = None
         if params["fallback"] == "offline" and local is not None:

@@ -21,7 +21,6 @@ from argodiff.appsets.expand import DEFAULT_MAX_APPS
 from argodiff.argocd import ArgoClient
 from argodiff.errors import ArgodiffError
 from argodiff.repo.checkout import LocalRepo
-from argodiff.settings import Connection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,24 +52,24 @@ def appset_options(
     return apply
 
 
-def _from_argocd(conn: Connection, fallback: ClusterList) -> ClusterList:
+def _from_argocd(client: ArgoClient, fallback: ClusterList) -> ClusterList:
     try:
-        found = clusters_from_answer(ArgoClient(conn).clusters())
+        found = clusters_from_answer(client.clusters())
     except ArgodiffError as exc:
         return dataclasses.replace(fallback, why=f"Argo CD did not list its clusters ({exc})")
     return found
 
 
-def with_appsets(repo: LocalRepo, params: dict[str, Any], conn: Connection | None) -> LocalRepo:
+def with_appsets(repo: LocalRepo, params: dict[str, Any], client: ArgoClient | None) -> LocalRepo:
     """`repo` with the ApplicationSet settings of these options: clusters from the file, else
-    from Argo CD when `conn` names a server (asked only if a clusters generator needs it),
+    from Argo CD when `client` names a server (asked only if a clusters generator needs it),
     else the in-cluster destination alone."""
     path: Path | None = params.get("clusters_file")
     if path is not None:
         listed = load_clusters_file(path)
         source = ClusterSource(lambda: listed)
-    elif conn is not None and conn.servers:
-        source = ClusterSource(lambda: _from_argocd(conn, ASSUMED))
+    elif client is not None and client.connection.servers:
+        source = ClusterSource(lambda: _from_argocd(client, ASSUMED))
     else:
         source = ClusterSource()
     options = dataclasses.replace(

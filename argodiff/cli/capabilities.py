@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from argodiff.argocd import ArgoClient
 from argodiff.argocd.clusters import IN_CLUSTER, capabilities_of
 from argodiff.argocd.errors import ArgoError
 from argodiff.cli.environment import Environment
@@ -42,10 +41,9 @@ def capabilities_command(env: Environment, **params: Any) -> int:
     """Write the Kubernetes version and API versions Argo CD knows for a cluster (what Helm's
     .Capabilities sees when Argo CD renders) as a capabilities file for --capabilities."""
     conn = connection_from(params, "app")
-    env.protect(conn.secrets())
+    client = env.argo_client(conn, on_event=notifier(env))
     if not conn.servers:
         raise ConfigError("no Argo CD server: pass --server or set ARGOCD_SERVER")
-    client = ArgoClient(conn, on_event=notifier(env))
     name = params["cluster_name"]
     value, id_type = (name, "name") if name else (params["cluster"], "url")
     try:

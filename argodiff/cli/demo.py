@@ -50,7 +50,6 @@ def demo_command(env: Environment, **params: Any) -> int:
     with demo_plan(repo) as demo:
         run = execute(
             demo,
-            conn=None,
             concurrency=DEFAULT_CONCURRENCY["demo"],
             progress=progress_printer(env),
         )

@@ -10,11 +10,12 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from argodiff import command, limits
+from argodiff.argocd import ArgoClient
 from argodiff.errors import ArgodiffError
 from argodiff.github.env import ActionsContext, from_environ
 from argodiff.redact import Redactor
@@ -79,3 +80,11 @@ class Environment:
         """Credentials written into server URLs (`https://user:pw@host`), however malformed."""
         with contextlib.suppress(ArgodiffError):
             self.protect(Connection(servers=parse_servers([s for s in servers if s])).secrets())
+
+    def argo_client(
+        self, conn: Connection, *, on_event: Callable[[str], None] | None = None
+    ) -> ArgoClient:
+        """A client of `conn`'s servers; its error text goes through this environment's one
+        Redactor, which knows `conn`'s secrets from here on."""
+        self.protect(conn.secrets())
+        return ArgoClient(conn, redactor=self.redactor, on_event=on_event)

@@ -14,6 +14,7 @@ import click
 from click.core import ParameterSource
 
 from argodiff import deadline, messages, safewrite
+from argodiff.argocd import ArgoClient
 from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
@@ -46,7 +47,7 @@ from argodiff.repo.checkout import LocalRepo
 from argodiff.run import plan
 from argodiff.run.diff import execute
 from argodiff.run.fallback import live_or_offline, why_not_live
-from argodiff.settings import Connection, Mode
+from argodiff.settings import Mode
 
 
 def _env(name: str, *more: str) -> list[str]:
@@ -150,7 +151,7 @@ def pr_command(env: Environment, **params: Any) -> int:
     _apply_inputs(params, ctx)
     deadline.start(params["timeout"])  # discovery, `affected` and every tool included
     conn = connection_from(params, "pr")
-    env.protect(conn.secrets())
+    client = env.argo_client(conn, on_event=notifier(env, stream=env.stdout))
     # On a laptop (no Actions run, no event) workflow commands would only clutter the terminal.
     laptop = not env.in_actions and not ctx.event_name
     log: TextIO = io.StringIO() if laptop else env.stdout
@@ -163,7 +164,7 @@ def pr_command(env: Environment, **params: Any) -> int:
         *([f"{ctx.server_url}/{ctx.repository}"] if ctx.repository else []),
     ]
     repo = with_render_options(LocalRepo.find(workspace, params["apps_dir"], urls), params, env)
-    repo = with_appsets(repo, params, conn if params["mode"] != Mode.OFFLINE else None)
+    repo = with_appsets(repo, params, client if params["mode"] != Mode.OFFLINE else None)
     gh = github_client(ctx.token, api_url=ctx.api_url) if ctx.token else None
     # Progress and errors name apps, files and servers from the PR: nothing printed while
     # the apps are found and diffed may act on the runner.
@@ -188,7 +189,7 @@ def pr_command(env: Environment, **params: Any) -> int:
                 repository=ctx.repository,
                 number=req.pr_number,
             )
-        run = _diff(env, req, params, conn, repo)
+        run = _diff(env, req, params, client, repo)
 
     log_apps(run, actions, env.redactor, lang=params["lang"])
     results_path = _results_path(params, workspace, laptop=laptop)
@@ -290,11 +291,11 @@ def _apply_inputs(params: dict[str, Any], ctx: ActionsContext) -> None:
 
 
 def _diff(
-    env: Environment, req: Request, params: dict[str, Any], conn: Connection, repo: LocalRepo
+    env: Environment, req: Request, params: dict[str, Any], client: ArgoClient, repo: LocalRepo
 ) -> RunResult:
     mode = Mode(params["mode"])
     options = {
-        "concurrency": conn.concurrency,
+        "concurrency": client.connection.concurrency,
         "timeout": params["timeout"],
         "progress": progress_printer(env, stream=env.stdout),
     }
@@ -302,13 +303,13 @@ def _diff(
 
         def offline(notice: str) -> RunResult:
             fallback = dataclasses.replace(pr, mode=Mode.OFFLINE, notices=[notice, *pr.notices])
-            return execute(fallback, conn=None, **options)
+            return execute(fallback, **options)
 
         if mode is Mode.OFFLINE:
-            return execute(pr, conn=None, **options)
+            return execute(pr, **options)
         return live_or_offline(
-            lambda: execute(pr, conn=conn, notify=notifier(env, stream=env.stdout), **options),
+            lambda: execute(pr, client=client, **options),
             offline if params["fallback"] == "offline" else None,
-            why_not=why_not_live(conn, fork=req.is_fork),
+            why_not=why_not_live(client.connection, fork=req.is_fork),
             hint="or use --mode offline",
         )

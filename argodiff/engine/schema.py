@@ -1,6 +1,6 @@
 """What structured merge knows about an object's lists and maps: its structured-merge-diff type.
 
-Built-in kinds take the committed table generated from Kubernetes' OpenAPI (k8s_types.py).
+Built-in kinds take the committed table generated from Kubernetes' OpenAPI (k8s_types.json).
 Custom resources take the `x-kubernetes-list-*` extensions of their CRD's schema when the CRD is
 among the app's objects (rendered or live). Anything else has no schema, as in gitops-engine's
 `scheme.ResolveParseableType` falling back to `typed.DeducedParseableType`: maps merge key by
@@ -9,16 +9,20 @@ key and every list is atomic (replaced whole).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
-from argodiff.engine import k8s_types
 from argodiff.engine.kinds import group_kind, is_crd
 from argodiff.model import Manifest
 
 Field = tuple[str, str, tuple[str, ...]]
-"""(tag, element type, map keys), as in k8s_types."""
+"""(tag, element type, map keys). Tags: `struct` (fields merge one by one), `map` (free-form;
+the element type types the values), `list` (x-kubernetes-list-type map, merged by the keys),
+`set` (list-type set), `atomic` (an atomic map, replaced whole). Fields a type does not list are
+scalars, atomic lists, or structs with nothing but those."""
 
 KEY_DEFAULTS = {"protocol": "TCP"}
 """Map-list key fields with an API default (`+default="TCP"` on ports' protocol): an item that
@@ -65,7 +69,19 @@ class Schema:
         return Node("struct", node.ref) if node.ref else PLAIN
 
 
-BUILTIN = Schema(k8s_types.TYPES, key_defaults=True)
+def _builtin() -> tuple[dict[str, str], dict[str, dict[str, Field]]]:
+    """The built-in kinds (`group/Kind` -> the type of its preferred version) and their types,
+    from the table scripts/gen_k8s_types.py writes."""
+    table = json.loads(resources.files("argodiff.engine").joinpath("k8s_types.json").read_text())
+    types = {
+        name: {f: (tag, ref, tuple(keys)) for f, (tag, ref, keys) in fields.items()}
+        for name, fields in table["types"].items()
+    }
+    return dict(table["roots"]), types
+
+
+ROOTS, _TYPES = _builtin()
+BUILTIN = Schema(_TYPES, key_defaults=True)
 
 
 def _version(obj: Manifest) -> str:
@@ -145,7 +161,7 @@ class Schemas:
     def resolve(self, obj: Manifest) -> Resolved:
         """The schema and root type of `obj`; no schema (deduced) when argodiff has none."""
         group, kind = group_kind(obj)
-        builtin = k8s_types.ROOTS.get(f"{group}/{kind}")
+        builtin = ROOTS.get(f"{group}/{kind}")
         if builtin is not None:
             return Resolved(BUILTIN, Node("struct", builtin))
         key = (group, kind, _version(obj))

@@ -41,7 +41,7 @@ from argodiff.render.options import render_notices
 from argodiff.render.pair import render_pair
 from argodiff.repo.checkout import LocalRepo, head_commit
 from argodiff.run.fetch import fetch
-from argodiff.run.jobs import Job, Notify, Progress, run_jobs
+from argodiff.run.jobs import Job, Progress, run_jobs
 from argodiff.run.plan import Plan, PlannedApp
 from argodiff.run.sides import (
     LIVE,
@@ -51,21 +51,20 @@ from argodiff.run.sides import (
     result_of,
     revision_side,
 )
-from argodiff.settings import Connection, Mode
+from argodiff.settings import Mode
 from argodiff.suggest import did_you_mean
 
 
 def execute(
     plan: Plan,
     *,
-    conn: Connection | None,
     concurrency: int,
-    timeout: float | None = None,
-    notify: Notify | None = None,
-    progress: Progress | None = None,
     client: ArgoClient | None = None,
+    timeout: float | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
-    """Diff every app of the plan, `concurrency` at a time, within `timeout` seconds."""
+    """Diff every app of the plan, `concurrency` at a time, within `timeout` seconds; a live
+    plan asks Argo CD through `client`."""
     run = RunResult(
         mode=plan.mode.value, revision=plan.revision, base=plan.base, notices=list(plan.notices)
     )
@@ -90,9 +89,7 @@ def execute(
             used, renderers = head.options if head else options, [base, head]
         else:
             if client is None:
-                if conn is None:
-                    raise ValueError("a live run needs a connection to Argo CD")
-                client = ArgoClient(conn, on_event=notify)
+                raise ValueError("a live run needs an Argo CD client")
             run.server = client.connect()
             # The settings are needed only to diff and to render locally: they are asked for
             # beside the first apps.
@@ -102,9 +99,13 @@ def execute(
             local = _OnFirstUse(
                 lambda: _renderer(stack, plan.head_dir, plan.repo, server.get(), commit)
             )
-            policy = conn.server_side_diff if conn is not None else "auto"
             job = functools.partial(
-                _live_job, plan, client, settings, local, server_side_diff=policy
+                _live_job,
+                plan,
+                client,
+                settings,
+                local,
+                server_side_diff=client.connection.server_side_diff,
             )
         run.apps = run_jobs(
             [

@@ -12,6 +12,7 @@ import pytest
 import responses
 
 from argodiff.argocd import ArgoClient
+from argodiff.redact import Redactor
 from argodiff.settings import Connection
 
 SERVER = "https://argocd.example.com"
@@ -39,7 +40,8 @@ def mock() -> Iterator[responses.RequestsMock]:
 
 def client_for(conn: Connection = CONN, **changes: Any) -> ArgoClient:
     """A client that never sleeps between retries."""
-    return ArgoClient(replace(conn, **changes), backoff_factor=0)
+    made = replace(conn, **changes)
+    return ArgoClient(made, redactor=Redactor(made.secrets()), backoff_factor=0)
 
 
 def add_probe(mock: responses.RequestsMock, server: str = SERVER, version: str = VERSION) -> None:

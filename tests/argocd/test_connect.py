@@ -9,6 +9,7 @@ import responses
 from argodiff import __version__
 from argodiff.application import application_from_manifest
 from argodiff.argocd import ArgoClient, NoServerAnswered, RedirectRefused, TokenRejected
+from argodiff.redact import Redactor
 from argodiff.settings import Connection
 from tests.argocd.conftest import (
     CF_ID,
@@ -29,7 +30,9 @@ from tests.argocd.conftest import (
 def test_connect_returns_the_server_and_version(mock: responses.RequestsMock) -> None:
     add_probe(mock)
     events: list[str] = []
-    client = ArgoClient(CONN, on_event=events.append, backoff_factor=0)
+    client = ArgoClient(
+        CONN, redactor=Redactor(CONN.secrets()), on_event=events.append, backoff_factor=0
+    )
 
     assert client.server == ""
     assert client.connect() == SERVER
@@ -103,7 +106,9 @@ def test_falls_back_from_an_unreachable_server(mock: responses.RequestsMock) -> 
     add_probe(mock)
     events: list[str] = []
     conn = Connection(servers=(TAILNET, SERVER), auth_token=TOKEN)
-    client = ArgoClient(conn, on_event=events.append, backoff_factor=0)
+    client = ArgoClient(
+        conn, redactor=Redactor(conn.secrets()), on_event=events.append, backoff_factor=0
+    )
 
     assert client.connect() == SERVER
     assert events[0] == (

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from argodiff.argocd import ArgoClient
+from argodiff.redact import Redactor
 from argodiff.settings import Connection
 from tests.argocd.conftest import application
 from tests.argocd.localserver import Answer, serve
@@ -31,7 +32,9 @@ def test_eight_requests_in_flight_at_once(caplog: pytest.LogCaptureFixture) -> N
         return 200, {}, application(name)
 
     with serve(answer) as url:
-        client = ArgoClient(Connection(servers=(url,), concurrency=WORKERS), backoff_factor=0)
+        client = ArgoClient(
+            Connection(servers=(url,), concurrency=WORKERS), redactor=Redactor(), backoff_factor=0
+        )
         client.connect()
         names = [f"app-{i}" for i in range(WORKERS)]
         with ThreadPoolExecutor(WORKERS) as pool:

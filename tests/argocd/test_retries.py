@@ -13,6 +13,7 @@ from urllib3 import HTTPResponse
 from argodiff.application import application_from_manifest
 from argodiff.argocd import ArgoClient, NoServerAnswered, ServerError, Unreachable
 from argodiff.argocd.http import BACKOFF_MAX, _BoundedRetry
+from argodiff.redact import Redactor
 from argodiff.settings import Connection
 from tests.argocd.conftest import SERVER, application, client_for, connected
 from tests.argocd.localserver import Answer, serve
@@ -103,7 +104,9 @@ def test_refused_then_a_real_server(closed_port: str) -> None:
     events: list[str] = []
     with serve(lambda path: (200, {}, {"items": []})) as url:
         conn = Connection(servers=(closed_port, url), retries=1)
-        client = ArgoClient(conn, on_event=events.append, backoff_factor=0)
+        client = ArgoClient(
+            conn, redactor=Redactor(conn.secrets()), on_event=events.append, backoff_factor=0
+        )
         assert client.connect() == url
     port = closed_port.rsplit(":", 1)[1]
     assert events[0] == f"127.0.0.1:{port} unreachable (Connection refused); trying {url}"

@@ -22,6 +22,7 @@ from typing import Any
 
 from argodiff.argocd import ArgoClient
 from argodiff.model import AppStatus, RenderedBy, RunResult
+from argodiff.redact import Redactor
 from argodiff.run.diff import execute
 from argodiff.run.fetch import manifests_at
 from argodiff.run.plan import named_apps
@@ -111,13 +112,14 @@ def requests_per_app(bench: BenchRepo) -> dict[str, Any]:
 def live_run(names: Sequence[str], conn: Connection, revision: str) -> RunResult:
     """`argodiff app NAMES --revision REV`, in-process."""
     with named_apps(names, Mode.REVISION, None, revision) as plan:
-        return execute(plan, conn=conn, concurrency=conn.concurrency)
+        client = ArgoClient(conn, redactor=Redactor(conn.secrets()))
+        return execute(plan, client=client, concurrency=conn.concurrency)
 
 
 def loop_run(names: Sequence[str], conn: Connection, revision: str) -> RunResult:
     """The one-at-a-time loop (a shell loop over `argocd app diff --revision`, minus its login
     per app): app after app, each app's requests one after another, then its diff."""
-    client = ArgoClient(conn)
+    client = ArgoClient(conn, redactor=Redactor(conn.secrets()))
     try:
         server = client.connect()
         settings = client.settings()

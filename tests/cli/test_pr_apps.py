@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from argodiff.argocd import ArgoClient
 from argodiff.github.event import Request
 from argodiff.model import AppStatus, Change, Lifecycle, RenderedBy, RunResult, SideKind
+from argodiff.redact import Redactor
 from argodiff.repo import git
 from argodiff.repo.checkout import LocalRepo
 from argodiff.repo.identity import RepoIdentity
@@ -39,7 +41,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
         plan.pull_request(local, req, Mode.REVISION) as pr,
     ):
         conn = Connection(servers=(sim.url,), auth_token=sim.token, retry_backoff=0)
-        yield execute(pr, conn=conn, concurrency=conn.concurrency)
+        yield execute(
+            pr,
+            client=ArgoClient(conn, redactor=Redactor(conn.secrets())),
+            concurrency=conn.concurrency,
+        )
 
 
 def test_only_the_apps_that_come_and_go(run: RunResult) -> None:

@@ -25,6 +25,7 @@ from argodiff.model import (
     RunResult,
     Source,
 )
+from argodiff.redact import Redactor
 from argodiff.repo.checkout import LocalRepo
 from argodiff.repo.identity import RepoIdentity
 from argodiff.run.diff import execute
@@ -56,7 +57,8 @@ class FakeArgo(ArgoClient):
     answer waits (up to WAIT s) for the others, and fails if they never come."""
 
     def __init__(self, apps: list[Application], *, together: bool = False) -> None:
-        super().__init__(Connection(servers=("https://argocd.example.com",), auth_token="t"))
+        conn = Connection(servers=("https://argocd.example.com",), auth_token="t")
+        super().__init__(conn, redactor=Redactor(conn.secrets()))
         self.apps = {a.name: a for a in apps}
         self.together = together
         self.calls: list[tuple[str, str, str]] = []
@@ -135,7 +137,7 @@ def test_each_apps_requests_go_out_together_and_settings_beside_them() -> None:
     client = FakeArgo([app(n) for n in names], together=True)
     plan = live_plan(Mode.REVISION, [PlannedApp(n, head=app(n)) for n in names])
 
-    run = execute(plan, conn=None, concurrency=3, client=client)
+    run = execute(plan, concurrency=3, client=client)
 
     assert [(a.name, a.status, a.error) for a in run.apps] == [
         (n, AppStatus.CHANGED, None) for n in names
@@ -156,7 +158,7 @@ def test_a_wrong_guess_is_asked_again_with_argo_cds_app() -> None:
     client = FakeArgo([in_team])
     plan = live_plan(Mode.REVISION, [PlannedApp("db", head=app("db"))])
 
-    run = execute(plan, conn=None, concurrency=1, client=client)
+    run = execute(plan, concurrency=1, client=client)
 
     (db,) = run.apps
     assert (db.status, db.error, data_change(db)) == (AppStatus.CHANGED, None, ("modified",))
@@ -173,7 +175,7 @@ def test_apps_named_without_a_checkout_are_asked_without_a_project() -> None:
     client = FakeArgo([app("db", project="data")])
     plan = live_plan(Mode.CURRENT, [PlannedApp("db")])
 
-    run = execute(plan, conn=None, concurrency=1, client=client)
+    run = execute(plan, concurrency=1, client=client)
 
     assert [(a.name, a.status, a.error) for a in run.apps] == [("db", AppStatus.CHANGED, None)]
     assert ("managed-resources", "db", "") in client.calls
@@ -188,9 +190,7 @@ def test_a_new_app_argo_cd_does_not_know_is_rendered_locally(tmp_path: Path) -> 
     client = FakeArgo([])
     new = PlannedApp("cache", head=app("cache"), lifecycle=Lifecycle.NEW)
 
-    run = execute(
-        live_plan(Mode.REVISION, [new], tmp_path), conn=None, concurrency=1, client=client
-    )
+    run = execute(live_plan(Mode.REVISION, [new], tmp_path), concurrency=1, client=client)
 
     (cache,) = run.apps
     assert (cache.status, cache.lifecycle, cache.error) == (AppStatus.CHANGED, Lifecycle.NEW, None)
@@ -200,7 +200,7 @@ def test_a_new_app_argo_cd_does_not_know_is_rendered_locally(tmp_path: Path) -> 
 def test_a_deleted_app_that_is_not_deployed_has_nothing_to_remove() -> None:
     gone = PlannedApp("old", base=app("old"), lifecycle=Lifecycle.DELETED)
 
-    run = execute(live_plan(Mode.REVISION, [gone]), conn=None, concurrency=1, client=FakeArgo([]))
+    run = execute(live_plan(Mode.REVISION, [gone]), concurrency=1, client=FakeArgo([]))
 
     (old,) = run.apps
     assert (old.status, old.lifecycle, old.resources) == (
@@ -220,7 +220,7 @@ def test_local_mode_diffs_the_checkouts_render_with_the_clusters_status(tmp_path
     live.sync_status, live.health_status = "OutOfSync", "Healthy"
     plan = live_plan(Mode.LOCAL, [PlannedApp("web", head=app("web"))], tmp_path)
 
-    run = execute(plan, conn=None, concurrency=1, client=FakeArgo([live]))
+    run = execute(plan, concurrency=1, client=FakeArgo([live]))
 
     (web,) = run.apps
     assert (web.status, web.sync_status, web.health_status) == (
@@ -242,7 +242,7 @@ def test_offline_skips_unaffected_apps_and_needs_the_base(tmp_path: Path) -> Non
         base_dir=None,
     )
 
-    run = execute(plan, conn=None, concurrency=2)
+    run = execute(plan, concurrency=2)
 
     quiet, web = run.apps
     assert quiet.status is AppStatus.SKIPPED
@@ -256,14 +256,13 @@ def test_settings_refused_fail_the_run_not_one_app() -> None:
     plan = live_plan(Mode.REVISION, [PlannedApp("web", head=app("web"))])
 
     with pytest.raises(TokenRejected):
-        execute(plan, conn=None, concurrency=1, client=client)
+        execute(plan, concurrency=1, client=client)
 
 
 def test_results_keep_the_plans_order(tmp_path: Path) -> None:
     names = ["c", "a", "b"]
     run: RunResult = execute(
         live_plan(Mode.CURRENT, [PlannedApp(n) for n in names]),
-        conn=None,
         concurrency=3,
         client=FakeArgo([app(n) for n in names]),
     )
