@@ -38,7 +38,6 @@ EXTERNAL = {
     "clusterDecisionResource": "reads a decision resource from the cluster",
     "plugin": "calls a generator plugin service",
 }
-TERMINAL = ("list", "clusters", "git")
 COMBINING = ("matrix", "merge")
 
 

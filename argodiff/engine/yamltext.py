@@ -193,11 +193,6 @@ class _Emitter:
         return out
 
 
-def yaml_lines(obj: Any) -> list[str]:
-    """The lines of `dump(obj)` (without line ends); `None` gives no lines."""
-    return yaml_line_pair(obj, None)[0]
-
-
 def yaml_line_pair(first: Any, second: Any) -> tuple[list[str], list[str], list[Anchor]]:
     """The lines of both objects, and the runs of lines known equal: containers they share
     are written once and copied."""

@@ -7,8 +7,8 @@ import json
 import re
 
 from argodiff.engine import diff_app
-from argodiff.engine.yamltext import yaml_lines
 from argodiff.model import Manifest
+from argodiff.yamlio import dump
 from tests.engine import objects as o
 
 
@@ -58,4 +58,4 @@ def test_one_change_in_a_5_mb_crd_is_found_exactly() -> None:
     assert header is not None
     body = lines[lines.index(header.group(0)) + 1 :]
     offset = next(i for i, line in enumerate(body) if line.startswith("-"))
-    assert yaml_lines(shown)[int(header.group(1)) - 1 + offset] == removed[0][1:]
+    assert dump(shown).split("\n")[int(header.group(1)) - 1 + offset] == removed[0][1:]

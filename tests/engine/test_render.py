@@ -13,7 +13,7 @@ import pytest
 from argodiff.engine import quantity
 from argodiff.engine.paths import changed_paths
 from argodiff.engine.render_diff import unified
-from argodiff.engine.yamltext import yaml_line_pair, yaml_lines
+from argodiff.engine.yamltext import yaml_line_pair
 from argodiff.yamlio import dump
 from tests.engine import objects as o
 
@@ -25,6 +25,11 @@ TRICKY = [
     "True", "on", ".nan", "-.inf", "+1", "010", "1_000", "a" * 200, "\u2028", "a\u0085b",
     "日本", "a\r\nb", "\n", "\nx", "a\n\n\nb\n\n",
 ]  # fmt: skip
+
+
+def yaml_lines(obj: Any) -> list[str]:
+    """The lines the diff writes for one object alone."""
+    return yaml_line_pair(obj, None)[0]
 
 
 def _shapes(value: Any) -> list[Any]:
