@@ -19,22 +19,21 @@ from argodiff.appsets.clusters import (
 )
 from argodiff.appsets.expand import DEFAULT_MAX_APPS
 from argodiff.argocd import ArgoClient
+from argodiff.cli.options import COMMAND_LINE, Inputs
 from argodiff.errors import ArgodiffError
 from argodiff.repo.checkout import LocalRepo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def appset_options(
-    envvar: Callable[[str], str | list[str] | None] = lambda _: None,
-) -> Callable[[F], F]:
-    """`--clusters FILE` and `--max-generated-apps N` (`envvar` names an action input)."""
+def appset_options(inputs: Inputs = COMMAND_LINE) -> Callable[[F], F]:
+    """`--clusters FILE` and `--max-generated-apps N`."""
 
     def apply(func: F) -> F:
         func = click.option(
             "--max-generated-apps",
             type=click.IntRange(min=1),
-            envvar=envvar("max-generated-apps"),
+            envvar=inputs.envvar("max-generated-apps"),
             default=DEFAULT_MAX_APPS,
             show_default=True,
             help="Most Applications one ApplicationSet may generate; more is its error.",
@@ -43,7 +42,7 @@ def appset_options(
             "--clusters",
             "clusters_file",
             type=click.Path(dir_okay=False, path_type=Path),
-            envvar=envvar("clusters"),
+            envvar=inputs.envvar("clusters"),
             default=None,
             help="Clusters for ApplicationSet clusters generators (YAML/JSON list, as "
             "GET /api/v1/clusters answers). Default: Argo CD's list, else in-cluster only.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -15,7 +16,9 @@ from argodiff.settings import parse_servers as _parse_servers
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+def stack_options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying `decorators` as if stacked in this order above a function."""
+
     def apply(func: F) -> F:
         for dec in reversed(decorators):
             func = dec(func)
@@ -24,7 +27,7 @@ def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return apply
 
 
-connection_options = _stack(
+connection_options = stack_options(
     click.option(
         "--server",
         "servers",
@@ -143,7 +146,7 @@ def _server_side_diff(value: Any) -> str:
     return text
 
 
-local_options = _stack(
+local_options = stack_options(
     click.option(
         "--repo",
         "repo_path",
@@ -168,62 +171,70 @@ local_options = _stack(
 )
 
 
-Inputs = Callable[[str], list[str]]
-"""The variables an option reads, by option name (`pr`: the action input first)."""
+@dataclasses.dataclass(frozen=True)
+class Inputs:
+    """What sets a command's options besides the command line: for `pr`, the action input of
+    the option's name (`INPUT_<NAME>`, hyphens kept); for the other commands, nothing."""
+
+    action: bool = False
+
+    def envvar(self, name: str) -> list[str] | None:
+        """The variables that set option `--<name>`."""
+        return [f"INPUT_{name.upper()}"] if self.action else None
+
+    def option(
+        self, flag: str, default: Any, help: str, *, dest: str | None = None, **attrs: Any
+    ) -> Callable[[F], F]:
+        """Option `flag` (`--name` or `--name/--no-name`, into `dest` if given) with its
+        `default`, shown in --help unless empty, and `help`; more click attributes in `attrs`."""
+        return click.option(
+            *(flag, dest) if dest else (flag,),
+            envvar=self.envvar(flag.partition("/")[0].removeprefix("--")),
+            default=default,
+            show_default=default != "",
+            help=help,
+            **attrs,
+        )
 
 
-def _no_inputs(name: str) -> list[str]:
-    return []
+ACTION_INPUTS = Inputs(action=True)  # `pr`, the GitHub Action's command
+COMMAND_LINE = Inputs()  # every other command
 
 
-def comment_options(inputs: Inputs = _no_inputs) -> Callable[[F], F]:
+def comment_options(inputs: Inputs = COMMAND_LINE) -> Callable[[F], F]:
     """How a report becomes PR comments (`pr`, `report --post`)."""
-    return _stack(
-        click.option(
+    return stack_options(
+        inputs.option(
             "--max-comment-chars",
+            65_000,
+            "Longest comment part, in characters and UTF-8 bytes.",
             type=click.IntRange(min=5_000, max=65_536),
-            envvar=inputs("max-comment-chars"),
-            default=65_000,
-            show_default=True,
-            help="Longest comment part, in characters and UTF-8 bytes.",
         ),
-        click.option(
+        inputs.option(
             "--max-comments",
+            10,
+            "Most comments a report may take (0: no limit); the rest is in the job summary.",
             type=click.IntRange(min=0, max=100),
-            envvar=inputs("max-comments"),
-            default=10,
-            show_default=True,
-            help="Most comments a report may take (0: no limit); the rest is in the job summary.",
         ),
-        click.option(
+        inputs.option(
             "--max-diff-lines",
-            type=click.IntRange(min=0),
-            envvar=inputs("max-diff-lines"),
-            default=500,
-            show_default=True,
-            help="Fold a resource diff longer than this in the comment (0: never); the job "
+            500,
+            "Fold a resource diff longer than this in the comment (0: never); the job "
             "summary and the results file keep it whole.",
+            type=click.IntRange(min=0),
         ),
     )
 
 
-def run_options(what: str, inputs: Inputs = _no_inputs) -> Callable[[F], F]:
+def run_options(what: str, inputs: Inputs = COMMAND_LINE) -> Callable[[F], F]:
     """The report's language (`what` it applies to) and the run's time limit (`app`, `pr`)."""
-    return _stack(
-        click.option(
-            "--lang",
-            type=click.Choice(["en", "ja"]),
-            envvar=inputs("lang"),
-            default="en",
-            show_default=True,
-            help=f"Language of {what}.",
-        ),
-        click.option(
+    return stack_options(
+        lang_option(f"Language of {what}.", inputs),
+        inputs.option(
             "--timeout",
+            None,
+            "Seconds for the whole run; apps not diffed by then are listed.",
             type=click.FloatRange(min=1),
-            envvar=inputs("timeout"),
-            default=None,
-            help="Seconds for the whole run; apps not diffed by then are listed.",
         ),
     )
 
@@ -241,8 +252,6 @@ def output_option(formats: Sequence[str], help: str) -> Callable[[F], F]:
     )
 
 
-def lang_option(help: str) -> Callable[[F], F]:
+def lang_option(help: str, inputs: Inputs = COMMAND_LINE) -> Callable[[F], F]:
     """`--lang en|ja` for markdown reports."""
-    return click.option(
-        "--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True, help=help
-    )
+    return inputs.option("--lang", "en", help, type=click.Choice(["en", "ja"]))

@@ -19,6 +19,7 @@ from argodiff.cli.appset_options import appset_options, with_appsets
 from argodiff.cli.environment import Environment
 from argodiff.cli.errors import handle_errors
 from argodiff.cli.options import (
+    ACTION_INPUTS,
     comment_options,
     connection_from,
     connection_options,
@@ -49,75 +50,33 @@ from argodiff.run.diff import execute
 from argodiff.run.fallback import live_or_offline, why_not_live
 from argodiff.settings import Mode
 
-
-def _env(name: str, *more: str) -> list[str]:
-    """The variables an option reads: the action input `INPUT_<NAME>` first (hyphens kept)."""
-    return [f"INPUT_{name.upper()}", *more]
+# The action has an input for each option declared with `_input` (docs/action.md).
+_input = ACTION_INPUTS.option
 
 
 @click.command("pr")
-@click.option(
+@_input(
     "--mode",
-    type=click.Choice([m.value for m in (Mode.REVISION, Mode.LOCAL, Mode.OFFLINE)]),
-    envvar=_env("mode"),
-    default=Mode.REVISION.value,
-    show_default=True,
-    help="revision: Argo CD renders the PR head; local: argodiff renders the checkout; "
+    Mode.REVISION.value,
+    "revision: Argo CD renders the PR head; local: argodiff renders the checkout; "
     "offline: PR base vs head, both rendered locally (no Argo CD).",
+    type=click.Choice([m.value for m in (Mode.REVISION, Mode.LOCAL, Mode.OFFLINE)]),
 )
-@click.option(
-    "--apps", envvar=_env("apps"), default="", help="workflow_dispatch: apps (comma list) or 'all'."
-)
-@click.option(
-    "--revision",
-    envvar=_env("revision"),
-    default="",
-    help="workflow_dispatch: revision to diff (default: the dispatched commit).",
-)
-@click.option(
-    "--pr",
-    "pr_number",
-    envvar=_env("pr"),
-    default="",
-    help="workflow_dispatch: also comment on this PR.",
-)
-@click.option(
-    "--instance",
-    envvar=_env("instance"),
-    default="",
-    help="Comment marker id, for several clusters (default: the Argo CD host).",
-)
-@comment_options(_env)
-@run_options("the comment and summary", _env)
-@click.option(
-    "--fail-on-error/--no-fail-on-error",
-    envvar=_env("fail-on-error"),
-    default=True,
-    show_default=True,
-    help="Exit 2 when an app could not be diffed.",
-)
-@click.option(
-    "--results-file",
-    envvar=_env("results-file"),
-    default="argodiff-results.json",
-    show_default=True,
-    help="Results JSON path (relative to the workspace).",
-)
-@click.option(
+@_input("--apps", "", "workflow_dispatch: apps (comma list) or 'all'.")
+@_input("--revision", "", "workflow_dispatch: revision to diff (default: the dispatched commit).")
+@_input("--pr", "", "workflow_dispatch: also comment on this PR.", dest="pr_number")
+@_input("--instance", "", "Comment marker id, for several clusters (default: the Argo CD host).")
+@comment_options(ACTION_INPUTS)
+@run_options("the comment and summary", ACTION_INPUTS)
+@_input("--fail-on-error/--no-fail-on-error", True, "Exit 2 when an app could not be diffed.")
+@_input("--results-file", "argodiff-results.json", "Results JSON path (relative to the workspace).")
+@_input(
     "--fallback",
+    "offline",
+    "No Argo CD server configured, or none answering: compare offline, or fail.",
     type=click.Choice(["offline", "none"]),
-    envvar=_env("fallback"),
-    default="offline",
-    show_default=True,
-    help="No Argo CD server configured, or none answering: compare offline, or fail.",
 )
-@click.option(
-    "--apps-dir",
-    envvar=_env("apps-dir"),
-    default="argoproj",
-    show_default=True,
-    help="Directory of the Application manifests.",
-)
+@_input("--apps-dir", "argoproj", "Directory of the Application manifests.")
 @click.option(
     "--repo-url",
     "repo_urls",
@@ -139,9 +98,9 @@ def _env(name: str, *more: str) -> list[str]:
     help="Print the comment parts instead of posting them (the markdown report when no pull"
     " request is known).",
 )
-@appset_options(_env)
+@appset_options(ACTION_INPUTS)
 @connection_options
-@render_flag_options(inputs=True)
+@render_flag_options(ACTION_INPUTS)
 @handle_errors
 def pr_command(env: Environment, **params: Any) -> int:
     """The pull-request job, from the GitHub Actions environment (pull_request or

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from argodiff.cli.environment import Environment
+from argodiff.cli.options import COMMAND_LINE, Inputs, stack_options
 from argodiff.cli.output import notifier
 from argodiff.render import RenderOptions
 from argodiff.render.buildoptions import BuildOptions, parse_build_options
@@ -21,17 +22,13 @@ from argodiff.repo.checkout import LocalRepo
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def render_flag_options(*, inputs: bool = False) -> Callable[[F], F]:
-    """`--argocd-namespace`, `--capabilities`, `--kustomize-build-options`; with `inputs`,
-    each also reads the action input of the same name."""
-
-    def env(name: str) -> str | None:
-        return f"INPUT_{name.upper()}" if inputs else None
-
-    decorators = [
+def render_flag_options(inputs: Inputs = COMMAND_LINE) -> Callable[[F], F]:
+    """`--argocd-namespace`, `--capabilities`, `--kustomize-build-options` (each also set as
+    `inputs` says) and `--verbose`."""
+    return stack_options(
         click.option(
             "--argocd-namespace",
-            envvar=env("argocd-namespace"),
+            envvar=inputs.envvar("argocd-namespace"),
             default=None,
             help="Argo CD's own namespace: apps elsewhere read .argocd-source-<ns>_<name>.yaml. "
             "[default: Argo CD's settings, else argocd]",
@@ -39,7 +36,7 @@ def render_flag_options(*, inputs: bool = False) -> Callable[[F], F]:
         click.option(
             "--capabilities",
             "capabilities_file",
-            envvar=env("capabilities"),
+            envvar=inputs.envvar("capabilities"),
             default=None,
             metavar="FILE",
             help="Offline: the cluster's Kubernetes version and API versions for Helm (YAML "
@@ -48,7 +45,7 @@ def render_flag_options(*, inputs: bool = False) -> Callable[[F], F]:
         ),
         click.option(
             "--kustomize-build-options",
-            envvar=env("kustomize-build-options"),
+            envvar=inputs.envvar("kustomize-build-options"),
             default=None,
             metavar="OPTIONS",
             help="Offline: Argo CD's kustomize.buildOptions, e.g. '--enable-helm' [default: "
@@ -60,14 +57,7 @@ def render_flag_options(*, inputs: bool = False) -> Callable[[F], F]:
             is_flag=True,
             help="Print a failing render tool's full output (the report keeps one line).",
         ),
-    ]
-
-    def apply(func: F) -> F:
-        for dec in reversed(decorators):
-            func = dec(func)
-        return func
-
-    return apply
+    )
 
 
 def with_render_options(repo: LocalRepo, params: dict[str, Any], env: Environment) -> LocalRepo:
