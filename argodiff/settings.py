@@ -29,6 +29,10 @@ apps, so `pr` asks for 32 (kubechecks: 32, argocd-diff-preview: 40); `app` names
 DEFAULT_REQUEST_TIMEOUT = 60.0
 
 
+SERVER_SIDE_DIFF_POLICIES = ("auto", "always", "never")
+"""`--server-side-diff`: follow each app's compare options, or force it on or off."""
+
+
 @dataclass(frozen=True)
 class Connection:
     """How to reach Argo CD's API server. Secrets live here and nowhere else."""

@@ -10,7 +10,13 @@ import click
 from click.core import ParameterSource
 
 from argodiff.errors import ConfigError
-from argodiff.settings import DEFAULT_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT, Connection, parse_header
+from argodiff.settings import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_REQUEST_TIMEOUT,
+    SERVER_SIDE_DIFF_POLICIES,
+    Connection,
+    parse_header,
+)
 from argodiff.settings import parse_servers as _parse_servers
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,7 +92,7 @@ connection_options = stack_options(
     ),
     click.option(
         "--server-side-diff",
-        type=click.Choice(["auto", "always", "never"]),
+        type=click.Choice(SERVER_SIDE_DIFF_POLICIES),
         default=None,
         help="Ask Argo CD for its server-side diff (a dry-run apply, Argo CD >= 3.2): `auto` "
         "for apps whose compare-options annotation says ServerSideDiff=true, or always, or "
@@ -141,8 +147,10 @@ def connection_from(params: dict[str, Any], command: str) -> Connection:
 
 def _server_side_diff(value: Any) -> str:
     text = str(value or "auto").strip().lower()
-    if text not in ("auto", "always", "never"):
-        raise ConfigError(f"server-side-diff: {value!r} is not one of auto, always, never")
+    if text not in SERVER_SIDE_DIFF_POLICIES:
+        raise ConfigError(
+            f"server-side-diff: {value!r} is not one of {', '.join(SERVER_SIDE_DIFF_POLICIES)}"
+        )
     return text
 
 

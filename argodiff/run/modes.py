@@ -14,8 +14,6 @@ from argodiff.engine.pairing import pair_objects
 from argodiff.model import Application, ArgoSettings, Manifest
 
 COMPARE_OPTIONS = "argocd.argoproj.io/compare-options"
-POLICIES = ("auto", "always", "never")
-"""`--server-side-diff`: follow each app's compare options, or force it on or off."""
 
 
 def compare_options(app: Application) -> list[str]:
