@@ -9,6 +9,7 @@ merge that predicts the live object after a sync (merge.py, defaults.py), Secret
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from argodiff.engine import ignore, merge, normalize, secrets, structured
@@ -123,25 +124,31 @@ def _predict_structured(
     return predicted, live
 
 
-def _diff_pair(
-    pair: Pair,
-    *,
-    app: Application,
-    settings: ArgoSettings,
-    labels: tuple[str, str],
-    renders: bool,
-    schemas: Schemas | None,
-    hidden: list[ResourceKey],
-) -> ResourceDiff | None:
+@dataclass(frozen=True)
+class _AppScope:
+    """What every resource of one app is diffed with (see diff_app)."""
+
+    app: Application
+    settings: ArgoSettings
+    labels: tuple[str, str]
+    renders: bool
+    """The live side is a local render (offline), or the targets are already predicted."""
+    schemas: Schemas | None
+    """The schemas of a structured merge; None for the three-way merge."""
+    hidden: list[ResourceKey]
+    """Receives the Secrets whose value changes masking hides."""
+
+
+def _diff_pair(pair: Pair, scope: _AppScope) -> ResourceDiff | None:
     live, target = pair.live, pair.target
     any_side = live if live is not None else target
     assert any_side is not None
-    rules = ignore.matching_rules(any_side, app, settings)
+    rules = ignore.matching_rules(any_side, scope.app, scope.settings)
     if live is not None and target is not None:
-        normalize_tracking(live, target, settings)
+        normalize_tracking(live, target, scope.settings)
         live, target = ignore.ignore_managed_fields(live, target, rules)
     # The last-applied annotation plays no part in a structured merge.
-    three_way = live is not None and target is not None and schemas is None
+    three_way = live is not None and target is not None and scope.schemas is None
     orig = _last_applied(live, rules) if three_way and live is not None else None
     live = _prepare(live, rules) if live is not None else None
     target = _prepare(target, rules) if target is not None else None
@@ -149,14 +156,14 @@ def _diff_pair(
     masked = secret and (secrets.is_masked(live) or secrets.is_masked(target))
     if live is not None and target is not None:
         if secret and secrets.align_masked(live, target):
-            hidden.append(pair.key)
+            scope.hidden.append(pair.key)
         # Two renders (an offline run): the base is no cluster object with server-set fields
         # to keep, so what the head renders is exactly what it would become.
         predicted: Manifest | None
-        if renders:
+        if scope.renders:
             predicted = target
-        elif schemas is not None:
-            predicted, live = _predict_structured(target, live, schemas)
+        elif scope.schemas is not None:
+            predicted, live = _predict_structured(target, live, scope.schemas)
         else:
             predicted = _predict(orig or target, target, live)
     else:
@@ -176,7 +183,7 @@ def _diff_pair(
         change, paths = Change.REMOVED, []
     else:
         change, paths = Change.MODIFIED, changed_paths(pair.key.kind, live, predicted)
-    text = render(pair.key, *for_display(live, predicted), labels)
+    text = render(pair.key, *for_display(live, predicted), scope.labels)
     return ResourceDiff(pair.key, change, text, paths, notes)
 
 
@@ -216,22 +223,18 @@ def diff_app(
     cannot be seen (both sides hold a key, and either side is masked).
     """
     mode = mode or diff_mode(app, renders=renders)
-    structured_merge = mode is DiffMode.STRUCTURED_MERGE
-    renders = mode in (DiffMode.OFFLINE, DiffMode.SERVER_SIDE)
-    schemas = Schemas([*targets, *live]) if structured_merge else None
-    hidden = hidden_secrets if hidden_secrets is not None else []
+    scope = _AppScope(
+        app,
+        settings,
+        labels,
+        renders=mode in (DiffMode.OFFLINE, DiffMode.SERVER_SIDE),
+        schemas=Schemas([*targets, *live]) if mode is DiffMode.STRUCTURED_MERGE else None,
+        hidden=hidden_secrets if hidden_secrets is not None else [],
+    )
     out = []
     for pair in pair_objects(app, targets, live, settings, live_app):
         try:
-            result = _diff_pair(
-                pair,
-                app=app,
-                settings=settings,
-                labels=labels,
-                renders=renders,
-                schemas=schemas,
-                hidden=hidden,
-            )
+            result = _diff_pair(pair, scope)
         except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
             raise AppError(
                 f"cannot diff {pair.key}: {type(exc).__name__}: {exc}", app=app.name, file=app.file
