@@ -21,7 +21,7 @@ from argodiff.github.runner import Actions
 from argodiff.model import AppStatus, RunResult
 from argodiff.redact import Redactor
 from argodiff.report.comment import comment_parts, marker_for
-from argodiff.report.document import MAX_DIFF_LINES
+from argodiff.report.document import MAX_DIFF_LINES, Options
 from argodiff.report.summary import step_summary, summary_fits
 from argodiff.report.text import render_text
 
@@ -85,13 +85,15 @@ def comment_bodies(run: RunResult, target: CommentTarget, max_chars: int = 0) ->
         marker=marker_for(target.instance),
         max_chars=max_chars or target.max_chars,
         lang=target.lang,
-        head_sha=target.head_sha,
-        run_url=target.run_url,
         max_parts=target.max_parts,
-        artifact_url=target.artifact_url,
-        repo_url=target.repo_url,
-        max_diff_lines=target.max_diff_lines,
-        summary_whole=summary_fits(run, lang=target.lang),
+        options=Options(
+            head_sha=target.head_sha,
+            run_url=target.run_url,
+            artifact_url=target.artifact_url,
+            repo_url=target.repo_url,
+            max_diff_lines=target.max_diff_lines,
+            summary_whole=summary_fits(run, lang=target.lang),
+        ),
     )
 
 
@@ -144,7 +146,8 @@ def write_summary(
     repo_url: str = "",
     note: str = "",
 ) -> None:
-    text = step_summary(run, lang=lang, head_sha=head_sha, run_url=run_url, repo_url=repo_url)
+    page = Options(head_sha=head_sha, run_url=run_url, repo_url=repo_url)
+    text = step_summary(run, lang=lang, options=page)
     actions.append_summary(redactor.scrub(text + (f"\n\n_{note}_\n" if note else "")))
 
 

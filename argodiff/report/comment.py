@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote
 
 from argodiff.errors import ConfigError
 from argodiff.model import RunResult
-from argodiff.report.document import MAX_DIFF_LINES, Options, body, footer, header
+from argodiff.report.document import Options, body, footer, header
 from argodiff.report.i18n import strings
 from argodiff.report.layout import layout, nbytes
 
@@ -67,38 +67,21 @@ def comment_parts(
     marker: str,
     max_chars: int = MAX_CHARS,
     lang: str = "en",
-    title: str = "",
-    head_sha: str = "",
-    run_url: str = "",
-    summary_hint: str = "",
     max_parts: int = 0,
-    artifact_url: str = "",
-    repo_url: str = "",
-    max_diff_lines: int = MAX_DIFF_LINES,
-    summary_whole: bool = True,
+    options: Options | None = None,
 ) -> list[str]:
     """The report as comment bodies of at most `max_chars` characters and UTF-8 bytes each.
 
     Each starts with `marker` carrying `part=i/N`; each is valid markdown on its own (fences and
-    `<details>` closed, continued ones reopened with "(continued)"). `summary_hint` is a URL of
-    the full report (e.g. the job summary) and `artifact_url` of the results JSON; the footer
-    links the run and one of them. With `max_parts`, a report needing more comments keeps its
-    first `max_parts` parts and says so in the last one. A resource diff longer than
-    `max_diff_lines` (0: no limit) is folded, saying where the whole diff is: the job summary
-    (when `summary_whole`) and the results artifact.
+    `<details>` closed, continued ones reopened with "(continued)"). `options.summary_hint` is
+    a URL of the full report (e.g. the job summary) and `options.artifact_url` of the results
+    JSON; the footer links the run and one of them. With `max_parts`, a report needing more
+    comments keeps its first `max_parts` parts and says so in the last one. A resource diff
+    longer than `options.max_diff_lines` (0, the default: no limit) is folded, saying where the
+    whole diff is: the job summary (when `options.summary_whole`) and the results artifact.
     """
     instance = _instance(marker)
-    s = strings(lang)
-    opts = Options(
-        title=title,
-        head_sha=head_sha,
-        run_url=run_url,
-        summary_hint=summary_hint,
-        artifact_url=artifact_url,
-        repo_url=repo_url,
-        max_diff_lines=max_diff_lines,
-        summary_whole=summary_whole,
-    )
+    s, opts = strings(lang), options or Options()
     widest = s.part.format(i=_WIDEST, n=_WIDEST)
     notes = (
         s.continued_next.format(i=_WIDEST, n=_WIDEST),

@@ -8,17 +8,8 @@ from argodiff.report.i18n import strings
 from argodiff.report.layout import render
 
 
-def render_markdown(
-    run: RunResult,
-    *,
-    lang: str = "en",
-    title: str = "",
-    head_sha: str = "",
-    run_url: str = "",
-    repo_url: str = "",
-) -> str:
+def render_markdown(run: RunResult, *, lang: str = "en", options: Options | None = None) -> str:
     """Title and what was compared, summary table, errors, one `<details>` per changed app;
-    every diff whole."""
-    s = strings(lang)
-    opts = Options(title=title, head_sha=head_sha, run_url=run_url, repo_url=repo_url)
+    every diff whole (unless `options` fold them)."""
+    s, opts = strings(lang), options or Options()
     return header(run, s, opts) + render(body(run, s, opts)) + footer(s, opts)

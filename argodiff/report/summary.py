@@ -44,25 +44,14 @@ def step_summary(
     *,
     lang: str = "en",
     limit_bytes: int = LIMIT_BYTES,
-    title: str = "",
-    head_sha: str = "",
-    run_url: str = "",
-    repo_url: str = "",
-    artifact_url: str = "",
+    options: Options | None = None,
 ) -> str:
     """The full report if it fits in `limit_bytes` (UTF-8), else its head and a note of the cut.
 
     The cut falls between lines, closing any open fence and `<details>`, so what is shown is
     valid markdown.
     """
-    s = strings(lang)
-    opts = Options(
-        title=title,
-        head_sha=head_sha,
-        run_url=run_url,
-        repo_url=repo_url,
-        artifact_url=artifact_url,
-    )
+    s, opts = strings(lang), options or Options()
     head, foot = header(run, s, opts), footer(s, opts)
     root = body(run, s, opts)
     whole = head + render(root) + foot

@@ -94,14 +94,14 @@ def measure(sizes: Sizes) -> Outcome:
     run = build(sizes)
     diff_bytes = sum(len(r.diff.encode()) for a in run.apps for r in a.resources)
     marker = marker_for("bench")
-    parts = comment_parts(run, marker=marker, max_chars=MAX_CHARS, max_diff_lines=0)
+    parts = comment_parts(run, marker=marker, max_chars=MAX_CHARS)
     seconds = median_time(
-        lambda: comment_parts(run, marker=marker, max_chars=MAX_CHARS, max_diff_lines=0),
+        lambda: comment_parts(run, marker=marker, max_chars=MAX_CHARS),
         sizes.repeats,
     )
     # CPU time too: on a busy machine the wall time mostly measures the wait for a core.
     start = time.process_time()
-    comment_parts(run, marker=marker, max_chars=MAX_CHARS, max_diff_lines=0)
+    comment_parts(run, marker=marker, max_chars=MAX_CHARS)
     cpu = time.process_time() - start
     resources = sum(len(a.resources) for a in run.apps)
     raw = {

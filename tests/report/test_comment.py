@@ -12,6 +12,7 @@ from argodiff.errors import ConfigError
 from argodiff.github.api import StickyComment
 from argodiff.model import AppStatus, RunResult
 from argodiff.report.comment import comment_parts, marker_for, parse_marker
+from argodiff.report.document import Options
 from argodiff.report.markdown import render_markdown
 from argodiff.report.sizes import diff_body
 from tests.report.gfm import check_structure, outside_code, to_html
@@ -29,7 +30,7 @@ def big() -> RunResult:
 @pytest.fixture(scope="module")
 def big_parts(big: RunResult) -> list[str]:
     return comment_parts(
-        big, marker=MARKER, max_diff_lines=0, head_sha=SHA, run_url="https://github.com/o/r/run/1"
+        big, marker=MARKER, options=Options(head_sha=SHA, run_url="https://github.com/o/r/run/1")
     )
 
 
@@ -145,7 +146,7 @@ def test_continued_apps_resources_and_hunks_repeat_their_header(big_parts: list[
 def test_apps_are_not_split_when_a_part_can_hold_them() -> None:
     """Only grafana (1.5 MB in one resource) and service-0 (a 100 kB line) are continued; the
     other 25 kB apps each stay whole."""
-    parts = comment_parts(big_run(total_mb=1.6), marker=MARKER, max_diff_lines=0)
+    parts = comment_parts(big_run(total_mb=1.6), marker=MARKER)
     continued = {
         name for part in parts for name in re.findall(r"<b>(.*?)</b> — .* \(continued\)<", part)
     }
@@ -159,7 +160,7 @@ def test_parts_are_balanced_and_deterministic(big: RunResult, big_parts: list[st
     assert min(sizes[1:-1]) > LIMIT * 0.6
     assert sizes[-1] > LIMIT * 0.3  # the last part is no stub
     again = comment_parts(
-        big, marker=MARKER, max_diff_lines=0, head_sha=SHA, run_url="https://github.com/o/r/run/1"
+        big, marker=MARKER, options=Options(head_sha=SHA, run_url="https://github.com/o/r/run/1")
     )
     assert again == big_parts
 
@@ -167,7 +168,7 @@ def test_parts_are_balanced_and_deterministic(big: RunResult, big_parts: list[st
 def test_two_megabytes_split_fast(big: RunResult) -> None:
     """Not a timing test: it prints the figure for the report on speed."""
     start = time.perf_counter()
-    parts = comment_parts(big, marker=MARKER, max_diff_lines=0)
+    parts = comment_parts(big, marker=MARKER)
     print(f"\n2 MB of diff -> {len(parts)} parts in {time.perf_counter() - start:.3f} s")
     assert parts
 
@@ -175,7 +176,7 @@ def test_two_megabytes_split_fast(big: RunResult) -> None:
 def test_small_limits_still_hold(big: RunResult) -> None:
     run = RunResult(apps=big.apps[:3], mode="revision", revision=SHA)
     for limit in (6000, 20000):
-        parts = comment_parts(run, marker=MARKER, max_diff_lines=0, max_chars=limit)
+        parts = comment_parts(run, marker=MARKER, max_chars=limit)
         for part in parts:
             assert len(part.encode()) <= limit
             check_structure(part, hidden=("DIFFLINE",))
@@ -183,12 +184,12 @@ def test_small_limits_still_hold(big: RunResult) -> None:
 
 def test_too_small_a_limit_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="comment size limit 400 is too small"):
-        comment_parts(big_run(0.1), marker=MARKER, max_diff_lines=0, max_chars=400)
+        comment_parts(big_run(0.1), marker=MARKER, max_chars=400)
 
 
 def test_max_parts_posts_the_first_parts_and_says_so(big: RunResult, big_parts: list[str]) -> None:
     hint = "https://github.com/o/r/actions/runs/9#summary"
-    parts = comment_parts(big, marker=MARKER, max_diff_lines=0, max_parts=3, summary_hint=hint)
+    parts = comment_parts(big, marker=MARKER, max_parts=3, options=Options(summary_hint=hint))
     assert [parse_marker(p) for p in parts] == [("argocd.example.com", i, 3) for i in (1, 2, 3)]
     note = f"This report needs {len(big_parts)} comments; only the first 3 are posted."
     assert note in parts[-1] and f"[job summary]({hint})" in parts[-1]
@@ -202,11 +203,13 @@ def test_max_parts_posts_the_first_parts_and_says_so(big: RunResult, big_parts: 
 
 def test_the_summary_hint_links_the_full_report() -> None:
     url = "https://github.com/o/r/actions/runs/9#summary"
-    (part,) = comment_parts(small_run(), marker=MARKER, summary_hint=url)
+    (part,) = comment_parts(small_run(), marker=MARKER, options=Options(summary_hint=url))
     assert f"[job summary]({url})" in part
     run_url = "https://github.com/o/r/actions/runs/9"
     artifact = run_url + "#artifacts"
-    (part,) = comment_parts(small_run(), marker=MARKER, run_url=run_url, artifact_url=artifact)
+    (part,) = comment_parts(
+        small_run(), marker=MARKER, options=Options(run_url=run_url, artifact_url=artifact)
+    )
     footer = part.rsplit("<sub>", 1)[1]
     assert footer.count("](") == 2
     assert f"[workflow run]({run_url})" in footer and f"[results artifact]({artifact})" in footer

@@ -9,6 +9,7 @@ import pytest
 
 from argodiff.model import AppResult, AppStatus, Change, ResourceDiff, ResourceKey, RunResult
 from argodiff.report.comment import comment_parts, marker_for
+from argodiff.report.document import Options
 from argodiff.report.markdown import render_markdown
 from argodiff.report.summary import step_summary
 from argodiff.report.text import render_text
@@ -67,12 +68,17 @@ def markdown_outputs() -> list[str]:
     run = hostile_run()
     title, sha, url = "<h1>@octocat</h1>", "x<b>", "javascript:alert(1)"
     marker = marker_for("argocd.example.com")
+    page = Options(title=title, head_sha=sha, run_url=url)
     return [
-        render_markdown(run, title=title, head_sha=sha, run_url=url),
-        render_markdown(run, lang="ja", title=title, head_sha=sha, run_url=url),
-        step_summary(run, title=title, head_sha=sha, run_url=url),
-        *comment_parts(run, marker=marker, title=title, head_sha=sha, summary_hint=url),
-        *comment_parts(run, marker=marker, max_chars=1800, summary_hint="see @octocat"),
+        render_markdown(run, options=page),
+        render_markdown(run, lang="ja", options=page),
+        step_summary(run, options=page),
+        *comment_parts(
+            run, marker=marker, options=Options(title=title, head_sha=sha, summary_hint=url)
+        ),
+        *comment_parts(
+            run, marker=marker, max_chars=1800, options=Options(summary_hint="see @octocat")
+        ),
     ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from argodiff.errors import ConfigError
 from argodiff.model import AppResult, AppStatus, RunResult
 from argodiff.report.comment import comment_parts, marker_for
+from argodiff.report.document import Options
 from argodiff.report.markdown import render_markdown
 from tests.report.gfm import check_structure, outside_code, to_html
 from tests.report.sample import SHA, app, big_run, small_run
@@ -31,7 +32,7 @@ def full_run() -> RunResult:
 
 @pytest.fixture
 def html() -> str:
-    md = render_markdown(full_run(), title="lolice", head_sha=SHA, run_url=RUN_URL)
+    md = render_markdown(full_run(), options=Options(title="lolice", head_sha=SHA, run_url=RUN_URL))
     return check_structure(md)
 
 
@@ -127,9 +128,7 @@ def test_japanese_report() -> None:
     assert "変更なし: 比較した 1 件のアプリに差分はありません。" in render_markdown(
         unchanged, lang="ja"
     )
-    parts = comment_parts(
-        big_run(0.3), marker=marker_for("x"), max_diff_lines=0, lang="ja", max_chars=20000
-    )
+    parts = comment_parts(big_run(0.3), marker=marker_for("x"), lang="ja", max_chars=20000)
     assert "パート 1/" in parts[0] and "(続き)" in parts[1]
     assert f"パート 2/{len(parts)} に続きます。" in parts[0]
 

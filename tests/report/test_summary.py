@@ -8,6 +8,7 @@ import pytest
 
 from argodiff.errors import ConfigError
 from argodiff.model import RunResult
+from argodiff.report.document import Options
 from argodiff.report.markdown import render_markdown
 from argodiff.report.summary import step_summary
 from tests.report.gfm import check_structure, outside_code
@@ -28,14 +29,12 @@ def big() -> RunResult:
 
 
 def test_a_report_that_fits_is_the_full_report() -> None:
-    run = small_run()
-    assert step_summary(run, head_sha=SHA, run_url=RUN_URL) == render_markdown(
-        run, head_sha=SHA, run_url=RUN_URL
-    )
+    run, options = small_run(), Options(head_sha=SHA, run_url=RUN_URL)
+    assert step_summary(run, options=options) == render_markdown(run, options=options)
 
 
 def test_two_megabytes_are_cut_below_the_default_limit(big: RunResult) -> None:
-    summary = step_summary(big, head_sha=SHA, run_url=RUN_URL)
+    summary = step_summary(big, options=Options(head_sha=SHA, run_url=RUN_URL))
     assert 900_000 < len(summary.encode()) <= 1_000_000
     text = outside_code(check_structure(summary, hidden=("DIFFLINE",)))
     assert "[!CAUTION]" in summary
