@@ -7,8 +7,8 @@ from urllib.parse import quote, unquote
 
 from argodiff.errors import ConfigError
 from argodiff.model import RunResult
+from argodiff.report.catalogue import strings
 from argodiff.report.document import Options, body, footer, header
-from argodiff.report.i18n import strings
 from argodiff.report.layout import layout, nbytes
 
 MAX_CHARS = 65000

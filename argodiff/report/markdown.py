@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from argodiff.model import RunResult
+from argodiff.report.catalogue import strings
 from argodiff.report.document import Options, body, footer, header
-from argodiff.report.i18n import strings
 from argodiff.report.layout import render
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from argodiff.errors import ConfigError
 from argodiff.model import AppStatus, RunResult
+from argodiff.report.catalogue import Strings, strings
 from argodiff.report.document import Options, body, footer, header
 from argodiff.report.escape import md
-from argodiff.report.i18n import Strings, strings
 from argodiff.report.layout import Layout, layout, nbytes, render
 
 LIMIT_BYTES = 1_000_000

@@ -10,8 +10,9 @@ import click
 from argodiff.messages import translate
 from argodiff.model import AppResult, AppStatus, ResourceDiff, RunResult
 from argodiff.report.appsets import grouped, heading
+from argodiff.report.catalogue import Strings, strings
 from argodiff.report.escape import host, short_sha, visible
-from argodiff.report.i18n import Strings, change_counts, compared_text, comparison, strings
+from argodiff.report.i18n import change_counts, compared_text, comparison
 from argodiff.report.i18n import summary_line as summary_of
 
 # Control characters (ESC above all) would let a manifest drive the terminal; show them as the

@@ -243,6 +243,8 @@ def test_dockerignore_keeps_the_context_to_what_the_build_copies() -> None:
     assert "pyproject.toml" in sent and "README.md" in sent
     assert "argodiff/__init__.py" in sent and "argodiff/cli/__init__.py" in sent
     assert all(p in {"pyproject.toml", "README.md"} or p.startswith("argodiff/") for p in sent)
+    # The whole package reaches the build, its data files (argodiff/report/locales/…) too.
+    assert {p for p in tracked if p.startswith("argodiff/")} <= sent
     # What the wheel build reads is in the context: the readme and the packages.
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert pyproject["project"]["readme"] in sent

@@ -233,6 +233,10 @@ def test_version_changelog_packages_and_action_agree(released: Released, tmp_pat
         env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     assert shown == f"argodiff, version {VERSION}"
+    # Every file of the package is in the wheel: the data it reads (report languages, the
+    # results schema, the Kubernetes type table) as well as the code.
+    tracked = git(work, "ls-files", "argodiff").split("\n")
+    assert [p for p in tracked if not (site / p).is_file()] == []
     # The release notes are the changelog section of that version.
     notes = release_py("notes", VERSION, cwd=work)
     assert notes.returncode == 0 and notes.stdout.startswith("The first release")

@@ -20,8 +20,9 @@ from argodiff.model import (
     Side,
     SideKind,
 )
+from argodiff.report.catalogue import EN, JA, LANGUAGES, LOCALES, parse
 from argodiff.report.comment import comment_parts, marker_for
-from argodiff.report.i18n import EN, JA, LANGUAGES, app_comparison
+from argodiff.report.i18n import app_comparison
 from argodiff.report.markdown import render_markdown
 from argodiff.report.text import render_text
 from tests.report.gfm import check_structure, outside_code
@@ -55,6 +56,21 @@ def test_every_report_string_exists_in_both_languages(field: str) -> None:
 
 def test_the_languages_are_the_ones_offered() -> None:
     assert set(LANGUAGES) == {"en", "ja"}
+
+
+def test_a_language_file_lacking_a_key_or_holding_one_too_many_is_refused() -> None:
+    english = LOCALES.joinpath("en.yaml").read_text(encoding="utf-8")
+    assert parse("en", english) == EN
+    with pytest.raises(ValueError, match=r"en\.yaml: no title$"):
+        parse("en", english.replace('\ntitle: "Argo CD diff"\n', "\n"))
+    with pytest.raises(ValueError, match=r"en\.yaml: unknown titel$"):
+        parse("en", english + 'titel: "Argo CD diff"\n')
+    with pytest.raises(ValueError, match="sides: the keys are not live, revision, worktree"):
+        parse("en", english.replace('  none: "nothing"\n', ""))
+    with pytest.raises(ValueError, match=r"statuses\.error: not a list of 2"):
+        parse("en", english.replace('error: ["{n} error", "{n} errors"]', 'error: "{n} errors"'))
+    with pytest.raises(ValueError, match="list_sep: not a string"):
+        parse("en", english.replace('list_sep: ", "', "list_sep: 1"))
 
 
 @pytest.mark.parametrize("message", CATALOGUE, ids=lambda m: m.en[:30])
