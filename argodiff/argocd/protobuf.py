@@ -9,13 +9,17 @@ length-delimited (2); other fields are skipped when decoding, as protobuf requir
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 VARINT = 0
 FIXED64 = 1
 LENGTH_DELIMITED = 2
 FIXED32 = 5
+
+T = TypeVar("T")
 
 
 class DecodeError(ValueError):
@@ -103,51 +107,46 @@ def _flag(value: int | bytes) -> bool:
     return value != 0
 
 
+def _numbered(number: int, default: T) -> T:
+    """A message field, its protobuf field number kept beside it (as in the .proto)."""
+    return field(default=default, metadata={"number": number})
+
+
 @dataclass
 class ResourceDiff:
-    """v1alpha1.ResourceDiff (generated.proto): fields 1-12."""
+    """v1alpha1.ResourceDiff (generated.proto): strings and bools, fields 1-12."""
 
-    group: str = ""
-    kind: str = ""
-    namespace: str = ""
-    name: str = ""
-    target_state: str = ""
-    live_state: str = ""
-    diff: str = ""
-    hook: bool = False
-    normalized_live_state: str = ""
-    predicted_live_state: str = ""
-    resource_version: str = ""
-    modified: bool = False
-
-    _STRINGS = (
-        (1, "group"),
-        (2, "kind"),
-        (3, "namespace"),
-        (4, "name"),
-        (5, "target_state"),
-        (6, "live_state"),
-        (7, "diff"),
-        (9, "normalized_live_state"),
-        (10, "predicted_live_state"),
-        (11, "resource_version"),
-    )
-    _BOOLS = ((8, "hook"), (12, "modified"))
+    group: str = _numbered(1, "")
+    kind: str = _numbered(2, "")
+    namespace: str = _numbered(3, "")
+    name: str = _numbered(4, "")
+    target_state: str = _numbered(5, "")
+    live_state: str = _numbered(6, "")
+    diff: str = _numbered(7, "")
+    hook: bool = _numbered(8, False)
+    normalized_live_state: str = _numbered(9, "")
+    predicted_live_state: str = _numbered(10, "")
+    resource_version: str = _numbered(11, "")
+    modified: bool = _numbered(12, False)
 
     def encode(self) -> bytes:
-        # gogo-generated Marshal writes every non-nullable string, empty or not; so do we.
-        out = b"".join(_string(n, getattr(self, name)) for n, name in self._STRINGS)
-        return out + b"".join(_bool(n, getattr(self, name)) for n, name in self._BOOLS)
+        # gogo-generated Marshal writes every non-nullable field, empty or not, in number
+        # order; so do we.
+        out = b""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            number = f.metadata["number"]
+            out += _bool(number, value) if isinstance(value, bool) else _string(number, value)
+        return out
 
     @classmethod
     def decode(cls, data: bytes) -> ResourceDiff:
-        strings, bools = dict(cls._STRINGS), dict(cls._BOOLS)
+        by_number = {f.metadata["number"]: f for f in dataclasses.fields(cls)}
         out = cls()
         for number, value in fields(data):
-            if number in strings:
-                setattr(out, strings[number], _text(value))
-            elif number in bools:
-                setattr(out, bools[number], _flag(value))
+            if (f := by_number.get(number)) is not None:
+                flag = isinstance(f.default, bool)
+                setattr(out, f.name, _flag(value) if flag else _text(value))
         return out
 
 
