@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from argodiff.errors import ManifestError
 from argodiff.model import Application, IgnoreRule, Manifest, Source
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 APPLICATION_API_GROUP = "argoproj.io"
 MANIFEST_GENERATE_PATHS = "argocd.argoproj.io/manifest-generate-paths"
+
+T = TypeVar("T", bound="DataclassInstance")
 
 
 def is_application(obj: Any) -> bool:
@@ -25,6 +32,10 @@ def _str_map(value: Any) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
+def _text(value: Any) -> str:
+    return str(value or "")
+
+
 def _opt_map(value: Any) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, dict) else None
 
@@ -35,35 +46,35 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value if v is not None)
 
 
-def source_from_dict(d: Any) -> Source:
+_READERS: dict[type, Callable[[Any], Any]] = {str: _text, tuple: _strings, type(None): _opt_map}
+"""How a manifest value is read into a field, by the type of the field's default: text,
+a list of strings, or an optional mapping (a source's tool blocks)."""
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+def _from_manifest(cls: type[T], d: Any, what: str, keys: Mapping[str, str] | None = None) -> T:
+    """`cls` with each field read from its camelCase key in `d` (`keys` names the others)."""
     if not isinstance(d, dict):
-        raise ValueError("a source must be a mapping")
-    return Source(
-        repo_url=str(d.get("repoURL") or ""),
-        path=str(d.get("path") or ""),
-        chart=str(d.get("chart") or ""),
-        target_revision=str(d.get("targetRevision") or ""),
-        ref=str(d.get("ref") or ""),
-        name=str(d.get("name") or ""),
-        helm=_opt_map(d.get("helm")),
-        kustomize=_opt_map(d.get("kustomize")),
-        directory=_opt_map(d.get("directory")),
-        plugin=_opt_map(d.get("plugin")),
+        raise ValueError(f"{what} must be a mapping")
+    named = keys or {}
+    return cls(
+        **{
+            f.name: _READERS[type(f.default)](d.get(named.get(f.name) or _camel(f.name)))
+            for f in dataclasses.fields(cls)
+        }
     )
+
+
+def source_from_dict(d: Any) -> Source:
+    return _from_manifest(Source, d, "a source", {"repo_url": "repoURL"})
 
 
 def ignore_rule_from_dict(d: Any) -> IgnoreRule:
-    if not isinstance(d, dict):
-        raise ValueError("an ignoreDifferences entry must be a mapping")
-    return IgnoreRule(
-        group=str(d.get("group") or ""),
-        kind=str(d.get("kind") or ""),
-        name=str(d.get("name") or ""),
-        namespace=str(d.get("namespace") or ""),
-        json_pointers=_strings(d.get("jsonPointers")),
-        jq_path_expressions=_strings(d.get("jqPathExpressions")),
-        managed_fields_managers=_strings(d.get("managedFieldsManagers")),
-    )
+    return _from_manifest(IgnoreRule, d, "an ignoreDifferences entry")
 
 
 def application_from_manifest(obj: Manifest, *, file: str = "") -> Application:
