@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,20 +12,25 @@ from typing import Any
 from argodiff.errors import ConfigError
 
 
+def _variable(name: str, default: str = "") -> str:
+    """A field read from the runner's variable `name` (unset or empty: `default`)."""
+    return field(default=default, metadata={"variable": name})
+
+
 @dataclass(frozen=True)
 class ActionsContext:
     """What a workflow step knows: the event, the repository, the token and the file commands."""
 
-    event_name: str = ""
+    event_name: str = _variable("GITHUB_EVENT_NAME")
     event: dict[str, Any] = field(default_factory=dict)
-    repository: str = ""
-    api_url: str = "https://api.github.com"
-    server_url: str = "https://github.com"
+    repository: str = _variable("GITHUB_REPOSITORY")
+    api_url: str = _variable("GITHUB_API_URL", "https://api.github.com")
+    server_url: str = _variable("GITHUB_SERVER_URL", "https://github.com")
     token: str = ""
     workspace: Path | None = None
-    sha: str = ""
-    ref: str = ""
-    run_id: str = ""
+    sha: str = _variable("GITHUB_SHA")
+    ref: str = _variable("GITHUB_REF")
+    run_id: str = _variable("GITHUB_RUN_ID")
     step_summary: Path | None = None
     output: Path | None = None
     inputs: Mapping[str, str] = field(default_factory=dict)
@@ -83,18 +89,17 @@ def from_environ(env: Mapping[str, str]) -> ActionsContext:
     # Container actions get no GITHUB_TOKEN unless it is passed in: the action declares a
     # `github-token` input defaulting to ${{ github.token }} (INPUT_GITHUB-TOKEN).
     token = inputs.get("github-token", "") or env.get("GITHUB_TOKEN", "")
+    variables: dict[str, Any] = {
+        f.name: env.get(f.metadata["variable"], "") or f.default
+        for f in dataclasses.fields(ActionsContext)
+        if "variable" in f.metadata
+    }
     return ActionsContext(
-        event_name=env.get("GITHUB_EVENT_NAME", ""),
         event=event,
-        repository=env.get("GITHUB_REPOSITORY", ""),
-        api_url=env.get("GITHUB_API_URL", "") or "https://api.github.com",
-        server_url=env.get("GITHUB_SERVER_URL", "") or "https://github.com",
         token=token,
         workspace=_path(env.get("GITHUB_WORKSPACE", "")),
-        sha=env.get("GITHUB_SHA", ""),
-        ref=env.get("GITHUB_REF", ""),
-        run_id=env.get("GITHUB_RUN_ID", ""),
         step_summary=_path(env.get("GITHUB_STEP_SUMMARY", "")),
         output=_path(env.get("GITHUB_OUTPUT", "")),
         inputs=inputs,
+        **variables,
     )
