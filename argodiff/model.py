@@ -61,18 +61,19 @@ class IgnoreRule:
 
 @dataclass(frozen=True)
 class Source:
-    """One Application source (`spec.source` or an item of `spec.sources`)."""
+    """One Application source (`spec.source` or an item of `spec.sources`); the fields in the
+    order of Argo CD's ApplicationSource (types.go)."""
 
     repo_url: str = ""
     path: str = ""
-    chart: str = ""
     target_revision: str = ""
-    ref: str = ""
-    name: str = ""
     helm: dict[str, Any] | None = None
     kustomize: dict[str, Any] | None = None
     directory: dict[str, Any] | None = None
     plugin: dict[str, Any] | None = None
+    chart: str = ""
+    ref: str = ""
+    name: str = ""
 
     @property
     def is_ref_only(self) -> bool:
@@ -118,19 +119,20 @@ class Application:
 
 @dataclass(frozen=True)
 class ArgoSettings:
-    """What the diff needs from Argo CD's settings (`GET /api/v1/settings`)."""
+    """What the diff needs from Argo CD's settings (`GET /api/v1/settings`): how it tracks
+    resources, what it ignores and how it builds kustomizations, then where it runs."""
 
     app_label_key: str = "app.kubernetes.io/instance"
     tracking_method: str = "annotation"
     """`annotation` (the default since Argo CD 3.0), `label` or `annotation+label`."""
     installation_id: str = ""
-    controller_namespace: str = "argocd"
-    url: str = ""
     resource_overrides: dict[str, IgnoreRule] = field(default_factory=dict)
     """Keyed as Argo CD keys them (`apps/Deployment`, `Service`, `*/*`); each rule's group and
     kind are filled from its key."""
     kustomize_build_options: str = ""
     """argocd-cm `kustomize.buildOptions` (`kustomizeOptions.buildOptions`), as written."""
+    controller_namespace: str = "argocd"
+    url: str = ""
 
 
 @dataclass

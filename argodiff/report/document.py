@@ -53,21 +53,22 @@ MAX_DIFF_LINES = 500
 
 @dataclass(frozen=True)
 class Options:
-    """What the caller adds around the results."""
+    """What the caller adds around the results: how the report is laid out, then what the
+    footer links to, in the footer's order."""
 
     title: str = ""
-    head_sha: str = ""
-    run_url: str = ""
-    summary_hint: str = ""
-    """URL of the full report (the job summary), when it is not the run page."""
-    artifact_url: str = ""
-    """Where the results JSON can be downloaded (the run's artifacts)."""
-    repo_url: str = ""
-    """`https://github.com/OWNER/REPO`: commits and files link there."""
     max_diff_lines: int = 0
     """Fold resource diffs longer than this (0: never)."""
     summary_whole: bool = True
     """The job summary holds every diff whole (it was not cut)."""
+    head_sha: str = ""
+    repo_url: str = ""
+    """`https://github.com/OWNER/REPO`: commits and files link there."""
+    run_url: str = ""
+    artifact_url: str = ""
+    """Where the results JSON can be downloaded (the run's artifacts)."""
+    summary_hint: str = ""
+    """URL of the full report (the job summary), when it is not the run page."""
 
 
 def revision(rev: str) -> str:
