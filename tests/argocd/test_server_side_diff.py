@@ -22,6 +22,7 @@ from argodiff.argocd.protobuf import (
     ResourceDiff,
     ServerSideDiffQuery,
     ServerSideDiffResponse,
+    fields,
 )
 from argodiff.argocd.serverside import METHOD, Aligned, batches
 from argodiff.model import Application, ResourceKey
@@ -71,6 +72,11 @@ def test_response_round_trip_and_bools() -> None:
     assert b"\x60\x01" in item.encode()  # ResourceDiff.modified = 12
     assert b"\x40\x01" in item.encode()  # hook = 8
     assert ServerSideDiffResponse.decode(data) == answer
+
+
+def test_every_resource_diff_field_is_written_in_number_order() -> None:
+    # As gogo's Marshal does: an empty string and a false bool are still written.
+    assert [number for number, _ in fields(ResourceDiff().encode())] == list(range(1, 13))
 
 
 def test_long_strings_use_multi_byte_lengths() -> None:
