@@ -132,7 +132,6 @@ class ArgoSettings:
     kustomize_build_options: str = ""
     """argocd-cm `kustomize.buildOptions` (`kustomizeOptions.buildOptions`), as written."""
     controller_namespace: str = "argocd"
-    url: str = ""
 
 
 @dataclass

@@ -23,8 +23,9 @@ from argodiff.model import (
     Side,
     SideKind,
 )
+from argodiff.report.catalogue import EN
 from argodiff.report.escape import short_sha
-from argodiff.report.i18n import EN, compared_text
+from argodiff.report.i18n import compared_text
 
 SCHEMA_VERSION = 1
 

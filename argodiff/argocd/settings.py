@@ -39,7 +39,6 @@ def parse_settings(body: dict[str, Any], version: str) -> ArgoSettings:
         tracking_method=_text(body, "trackingMethod") or default_tracking_method(version),
         installation_id=_text(body, "installationID"),
         controller_namespace=_text(body, "controllerNamespace") or DEFAULTS.controller_namespace,
-        url=_text(body, "url"),
         resource_overrides=parse_overrides(body.get("resourceOverrides")),
         kustomize_build_options=_text(body.get("kustomizeOptions") or {}, "buildOptions"),
     )

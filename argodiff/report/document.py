@@ -12,11 +12,11 @@ from tabulate import tabulate
 from argodiff.messages import translate
 from argodiff.model import AppResult, AppStatus, Change, Lifecycle, ResourceDiff, RunResult
 from argodiff.report.appsets import grouped, heading, ordered
+from argodiff.report.catalogue import Strings
 from argodiff.report.escape import host, html_text, md, safe_url, short_sha, visible
 from argodiff.report.fence import fence_run
 from argodiff.report.i18n import (
     CHANGES,
-    Strings,
     change_counts,
     compared_text,
     comparison,

@@ -15,21 +15,7 @@ from argodiff.model import (
     Side,
     SideKind,
 )
-from argodiff.report.catalogue import EN, Strings
-
-__all__ = [
-    "CHANGES",
-    "EN",
-    "Strings",
-    "app_comparison",
-    "change_counts",
-    "compared_text",
-    "comparison",
-    "plural",
-    "summary_line",
-]
-"""`EN` and `Strings` are the catalogue's, named here too for the modules that import them from
-here (document.py, results.py)."""
+from argodiff.report.catalogue import Strings
 
 CHANGES = (Change.ADDED, Change.MODIFIED, Change.REMOVED)
 """The order changes are shown in."""

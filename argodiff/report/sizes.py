@@ -28,15 +28,6 @@ def line_counts(diff: str) -> tuple[int, int]:
     return body.count("\n+"), body.count("\n-")
 
 
-def diff_body(diff: str) -> list[str]:
-    """The hunks of a diff as lines, for markdown, where the resource's title heads it."""
-    body = hunks(diff)
-    lines = body.split("\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
 def title_of(key: ResourceKey) -> str:
     """`ConfigMap monitoring/grafana`, `ClusterRole viewer`, `apps/Deployment web/web`: the
     group only where it is not the core group, the namespace only where there is one."""

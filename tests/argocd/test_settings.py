@@ -51,7 +51,6 @@ def test_settings_parse_yaml_string_overrides(mock: responses.RequestsMock) -> N
         tracking_method="annotation+label",
         installation_id="lolice",
         controller_namespace="argocd",
-        url="https://argocd.example.com",
         resource_overrides={
             "*/*": IgnoreRule(group="*", kind="*", json_pointers=("/status",)),
             "apps/Deployment": IgnoreRule(

@@ -6,6 +6,8 @@ import re
 
 import cmarkgfm
 
+from argodiff.report.sizes import hunks
+
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S)
 _OPENING_FENCE = re.compile(r"^(?:`{3,}|~{3,})\w+$", re.M)
 _DETAILS = re.compile(r"</?details>")
@@ -43,3 +45,11 @@ def check_structure(markdown: str, *, hidden: tuple[str, ...] = ()) -> str:
     for text in hidden:
         assert text not in rest
     return html
+
+
+def diff_body(diff: str) -> list[str]:
+    """The lines of a diff a report must show: its hunks, without the header lines."""
+    lines = hunks(diff).split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines

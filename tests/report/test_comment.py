@@ -14,8 +14,7 @@ from argodiff.model import AppStatus, RunResult
 from argodiff.report.comment import comment_parts, marker_for, parse_marker
 from argodiff.report.document import Options
 from argodiff.report.markdown import render_markdown
-from argodiff.report.sizes import diff_body
-from tests.report.gfm import check_structure, outside_code, to_html
+from tests.report.gfm import check_structure, diff_body, outside_code, to_html
 from tests.report.sample import SHA, app, big_run, small_run
 
 MARKER = marker_for("argocd.example.com")

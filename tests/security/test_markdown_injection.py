@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from argodiff.report.sizes import diff_body
 from tests.fixture_repo import GitRepo, application, kustomization
 from tests.github.conftest import FakeGitHub
+from tests.report.gfm import diff_body
 from tests.security.canaries import ARGOCD_TOKEN, CF_SECRET, GITHUB_TOKEN
 from tests.security.gitops import (
     APPS,
