@@ -4,6 +4,7 @@ tools the suite runs (helm, kustomize), provided before anything is collected.""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """helm and a kustomize on PATH for every test and every CLI the tests start (fetched into
     .cache/tools/ when missing: see tests/tools.py)."""
     config.stash[TOOLS] = provide()
+    # A suite started in the background (`pytest &` in a script) inherits SIGINT ignored, and
+    # so would every argodiff it starts: argodiff leaves an inherited SIG_IGN alone, as a
+    # background job should. A handler here becomes SIG_DFL in children, so the Ctrl-C tests
+    # see argodiff as a terminal user does however the suite was started.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
