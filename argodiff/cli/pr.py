@@ -45,6 +45,7 @@ from argodiff.publish.deliver import (
     write_summary,
 )
 from argodiff.repo.checkout import LocalRepo
+from argodiff.report.document import Options
 from argodiff.run import plan
 from argodiff.run.diff import execute
 from argodiff.run.fallback import live_or_offline, why_not_live
@@ -159,6 +160,7 @@ def pr_command(env: Environment, **params: Any) -> int:
         run.notices.append(messages.RESULTS_LINK(path=params["results_file"], target=link))
     write_results(run, results_path, env.redactor, workspace=workspace)
     note = ""
+    page = Options(head_sha=req.head_sha, repo_url=ctx.repo_url, run_url=ctx.run_url)
     if req.pr_number and ctx.repository:
         target = CommentTarget(
             gh=gh,
@@ -168,12 +170,12 @@ def pr_command(env: Environment, **params: Any) -> int:
             max_chars=params["max_comment_chars"],
             max_parts=params["max_comments"],
             lang=params["lang"],
-            head_sha=req.head_sha,
             pinned_head=req.pinned_head,
-            run_url=ctx.run_url,
-            repo_url=ctx.repo_url,
-            artifact_url=f"{ctx.run_url}#artifacts" if ctx.run_url else "",
-            max_diff_lines=params["max_diff_lines"],
+            page=dataclasses.replace(
+                page,
+                artifact_url=f"{ctx.run_url}#artifacts" if ctx.run_url else "",
+                max_diff_lines=params["max_diff_lines"],
+            ),
         )
         with actions.commands_off():
             note = post_comment(
@@ -189,16 +191,7 @@ def pr_command(env: Environment, **params: Any) -> int:
         emit(format_run(run, "markdown", lang=params["lang"]), env, fmt="markdown")
     if laptop:
         env.stderr.write(f"argodiff: results written to {results_path}\n")
-    write_summary(
-        run,
-        actions,
-        env.redactor,
-        lang=params["lang"],
-        head_sha=req.head_sha,
-        run_url=ctx.run_url,
-        repo_url=ctx.repo_url,
-        note=note,
-    )
+    write_summary(run, actions, env.redactor, lang=params["lang"], page=page, note=note)
     set_outputs(run, actions, results_path, workspace)
     if link is not None:
         return int(ExitStatus.ERROR)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from argodiff.exitcodes import exit_status
 from argodiff.github.api import github_client
 from argodiff.github.runner import Actions
 from argodiff.publish.deliver import CommentTarget, comment_instance, post_comment, write_summary
+from argodiff.report.document import Options
 
 
 @click.command("report")
@@ -61,6 +63,9 @@ def report_command(env: Environment, **params: Any) -> int:
             "--post needs a GitHub token (GITHUB_TOKEN or INPUT_GITHUB-TOKEN), "
             "a repository (--repository or GITHUB_REPOSITORY) and a PR number (--pr)"
         )
+    page = Options(
+        head_sha=params["head_sha"], repo_url=f"{ctx.server_url}/{repository}", run_url=ctx.run_url
+    )
     target = CommentTarget(
         gh=github_client(ctx.token, api_url=ctx.api_url),
         repository=repository,
@@ -69,25 +74,13 @@ def report_command(env: Environment, **params: Any) -> int:
         max_chars=params["max_comment_chars"],
         max_parts=params["max_comments"],
         lang=params["lang"],
-        head_sha=params["head_sha"],
         pinned_head=bool(params["head_sha"]),
-        run_url=ctx.run_url,
-        repo_url=f"{ctx.server_url}/{repository}",
-        max_diff_lines=params["max_diff_lines"],
+        page=dataclasses.replace(page, max_diff_lines=params["max_diff_lines"]),
     )
     note = post_comment(run, target, env.redactor)
     env.stdout.write(note + "\n")
     actions = Actions(env.stdout, output_path=ctx.output, summary_path=ctx.step_summary)
-    write_summary(
-        run,
-        actions,
-        env.redactor,
-        lang=params["lang"],
-        head_sha=params["head_sha"],
-        run_url=ctx.run_url,
-        repo_url=f"{ctx.server_url}/{repository}",
-        note=note,
-    )
+    write_summary(run, actions, env.redactor, lang=params["lang"], page=page, note=note)
     return int(exit_status(run))
 
 

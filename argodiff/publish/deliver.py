@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,14 +40,10 @@ class CommentTarget:
     max_parts: int = 0
     """At most this many comments (0: no limit); the last says where the full report is."""
     lang: str = "en"
-    head_sha: str = ""
     pinned_head: bool = False
-    run_url: str = ""
-    repo_url: str = ""
-    """`https://github.com/OWNER/REPO`: the commit and the apps' files link there."""
-    artifact_url: str = ""
-    """Where the results JSON is kept (the run's artifacts)."""
-    max_diff_lines: int = MAX_DIFF_LINES
+    """Post only while the PR head is still `page.head_sha` (a newer run will report)."""
+    page: Options = field(default_factory=lambda: Options(max_diff_lines=MAX_DIFF_LINES))
+    """What the comment links to (commit, repository, run, artifacts) and where it folds."""
 
 
 def comment_instance(explicit: str, servers: Sequence[str]) -> str:
@@ -86,14 +82,7 @@ def comment_bodies(run: RunResult, target: CommentTarget, max_chars: int = 0) ->
         max_chars=max_chars or target.max_chars,
         lang=target.lang,
         max_parts=target.max_parts,
-        options=Options(
-            head_sha=target.head_sha,
-            run_url=target.run_url,
-            artifact_url=target.artifact_url,
-            repo_url=target.repo_url,
-            max_diff_lines=target.max_diff_lines,
-            summary_whole=summary_fits(run, lang=target.lang),
-        ),
+        options=dataclasses.replace(target.page, summary_whole=summary_fits(run, lang=target.lang)),
     )
 
 
@@ -118,7 +107,7 @@ def post_comment(
         )
         try:
             outcome = sticky.publish(
-                parts, expected_head_sha=target.head_sha if target.pinned_head else None
+                parts, expected_head_sha=target.page.head_sha if target.pinned_head else None
             )
         except CommentTooLong:
             # GitHub's limit is not settled (characters or bytes): split smaller and retry.
@@ -141,12 +130,11 @@ def write_summary(
     redactor: Redactor,
     *,
     lang: str,
-    head_sha: str,
-    run_url: str,
-    repo_url: str = "",
+    page: Options,
     note: str = "",
 ) -> None:
-    page = Options(head_sha=head_sha, run_url=run_url, repo_url=repo_url)
+    """The whole report on the run's page (diffs never folded: it is where the comment sends
+    readers for them)."""
     text = step_summary(run, lang=lang, options=page)
     actions.append_summary(redactor.scrub(text + (f"\n\n_{note}_\n" if note else "")))
 
