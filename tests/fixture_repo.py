@@ -39,8 +39,10 @@ def application(
     path: str = "",
     annotations: str = "",
     sync_options: tuple[str, ...] = (),
+    app_namespace: str = "argocd",
 ) -> str:
-    """An Application of this repository (`path` defaults to `argoproj/<name>/overlays/prod`)."""
+    """An Application of this repository (`path` defaults to `argoproj/<name>/overlays/prod`),
+    deploying to `namespace`; the Application object itself lives in `app_namespace`."""
     label_block = f"\n          labels:\n            {labels}" if labels else ""
     label_block += f"\n          annotations:\n            {annotations}" if annotations else ""
     options = "".join(f"\n              - {o}" for o in sync_options)
@@ -50,7 +52,7 @@ def application(
         kind: Application
         metadata:
           name: {name}
-          namespace: argocd{label_block}
+          namespace: {app_namespace}{label_block}
         spec:
           project: {project}
           source:

@@ -5,29 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.fixture_repo import REPO_URL, base_files, kustomization
-
-
-def _app(name: str, path: str, *, namespace: str = "argocd", dest: str = "") -> str:
-    return textwrap.dedent(
-        f"""\
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata:
-          name: {name}
-          namespace: {namespace}
-        spec:
-          project: default
-          source:
-            repoURL: {REPO_URL}
-            targetRevision: HEAD
-            path: {path}
-          destination:
-            server: https://kubernetes.default.svc
-            namespace: {dest or name}
-        """
-    )
-
+from tests.fixture_repo import application, base_files, kustomization
 
 CHART_TEMPLATE = """\
 apiVersion: apps/v1
@@ -85,11 +63,13 @@ def base() -> dict[str, str]:
     files = base_files()
     files.update(
         {
-            "argoproj/chart/application.yaml": _app("chart", "charts/chart"),
+            "argoproj/chart/application.yaml": application("chart", "chart", path="charts/chart"),
             "charts/chart/Chart.yaml": "apiVersion: v2\nname: chart\nversion: 1.0.0\n",
             "charts/chart/values.yaml": "image:\n  repository: nginx\n  tag: '1.27'\n",
             "charts/chart/templates/deployment.yaml": CHART_TEMPLATE,
-            "argoproj/svc/application.yaml": _app("svc", "apps/svc", namespace="team-a"),
+            "argoproj/svc/application.yaml": application(
+                "svc", "svc", path="apps/svc", app_namespace="team-a"
+            ),
             "apps/svc/kustomization.yaml": kustomization("deployment.yaml"),
             "apps/svc/deployment.yaml": SVC_DEPLOYMENT,
         }
@@ -101,7 +81,9 @@ def pull_request() -> dict[str, str]:
     """Image write-backs, as argocd-image-updater commits them, and a new app `monitored`
     whose chart only renders its ServiceMonitor when the cluster serves that kind."""
     return {
-        "argoproj/monitored/application.yaml": _app("monitored", "charts/monitored"),
+        "argoproj/monitored/application.yaml": application(
+            "monitored", "monitored", path="charts/monitored"
+        ),
         "charts/monitored/Chart.yaml": "apiVersion: v2\nname: monitored\nversion: 1.0.0\n",
         "charts/monitored/values.yaml": "image:\n  repository: nginx\n  tag: '1.27'\n",
         "charts/monitored/templates/deployment.yaml": CHART_TEMPLATE,
