@@ -7,13 +7,14 @@ a template asks for. As any other user (a laptop), renders run as that user."""
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import tempfile
 from pathlib import Path
 
 from argodiff.command import Sandbox
-from argodiff.errors import ArgodiffError
+from argodiff.errors import ArgodiffError, ConfigError
 
 RENDER_UID = 65534
 """`nobody`: owns nothing argodiff or the runner holds."""
@@ -22,9 +23,40 @@ SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 """The tools' own PATH (argodiff finds their binaries on its PATH first)."""
 
 
+def maps(id_map: str, ident: int) -> bool:
+    """Whether a `/proc/self/uid_map` (or gid_map) text holds `ident`: each line maps a
+    range, `first-inside first-outside count`."""
+    for line in id_map.splitlines():
+        first, _outside, count = (int(word) for word in line.split())
+        if first <= ident < first + count:
+            return True
+    return False
+
+
+@functools.cache
+def _in_namespace(kind: str, ident: int) -> bool:
+    # A namespace's maps are written once, before anything runs in it: read them once.
+    try:
+        return maps(Path(f"/proc/self/{kind}_map").read_text(encoding="ascii"), ident)
+    except OSError:
+        return True  # no user namespaces to ask (not Linux): every id exists
+
+
 def switches_user() -> bool:
-    """Whether renders run as RENDER_UID: only root may switch, and only root needs to."""
-    return os.geteuid() == 0
+    """Whether renders run as RENDER_UID: only root may switch, and only root needs to.
+
+    Root in a user namespace that lacks the render user (a rootless container mapping one
+    uid) cannot switch, and a render as root would reach the credentials: that is refused,
+    with what to do, rather than rendered unprotected."""
+    if os.geteuid() != 0:
+        return False
+    if not (_in_namespace("uid", RENDER_UID) and _in_namespace("gid", RENDER_GID)):
+        raise ConfigError(
+            f"argodiff runs as root, but this user namespace has no uid/gid {RENDER_UID} to run"
+            " renders as, and a render as root could read the credentials: run argodiff as a"
+            f" non-root user, or map uid and gid {RENDER_UID} into the namespace"
+        )
+    return True
 
 
 def _reachable(path: Path) -> bool:
@@ -57,10 +89,11 @@ def hand_over(path: Path, *, recursive: bool = False) -> Path:
     paths = [path]
     if recursive:
         paths += [Path(d, n) for d, dirs, files in os.walk(path) for n in (*dirs, *files)]
+    switch = switches_user()
     for p in paths:
         if p.is_symlink():
             continue
-        if switches_user():
+        if switch:
             os.chown(p, RENDER_UID, RENDER_GID)
         if p.is_dir():
             p.chmod(0o755)

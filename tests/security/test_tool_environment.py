@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from argodiff import command
+from argodiff import command, sandbox
 from argodiff.render import Renderer
 from argodiff.repo.identity import RepoIdentity
 from tests.fixture_repo import GitRepo
@@ -87,3 +90,36 @@ def test_tools_get_a_minimal_environment_and_no_privileges(
     if os.geteuid() == 0:
         assert "uid=65534" in out
         assert "Permission denied" in out
+
+
+def test_the_namespace_maps_are_read_by_range() -> None:
+    one_uid = "         0       1000          1\n"
+    full = "         0          0 4294967295\n"
+    split = "0 1000 1\n1 100000 65536\n"
+    assert not sandbox.maps(one_uid, sandbox.RENDER_UID)
+    assert sandbox.maps(full, sandbox.RENDER_UID)
+    assert sandbox.maps(split, sandbox.RENDER_UID) and not sandbox.maps(split, 65537)
+
+
+UNSHARE = shutil.which("unshare")
+
+
+@pytest.mark.skipif(UNSHARE is None, reason="unshare (util-linux) is not installed")
+def test_root_without_a_render_user_refuses_to_render(tmp_path: Path) -> None:
+    """Root of a user namespace mapping only itself (a rootless container) cannot hand renders
+    to an unprivileged user: argodiff says so and what to do, renders nothing, leaks nothing."""
+    argv = [sys.executable, "-m", "argodiff", "demo", "-o", "json"]
+    proc = subprocess.run(
+        [UNSHARE or "unshare", "--user", "--map-root-user", *argv],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120,
+        check=False,
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "ARGOCD_AUTH_TOKEN": ARGOCD_TOKEN},
+    )  # fmt: skip
+    if "unshare failed" in proc.stderr:
+        pytest.skip(f"unshare cannot create a user namespace here: {proc.stderr.strip()}")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    (line,) = proc.stderr.strip().splitlines()[-1:]
+    assert line.startswith("argodiff: error: argodiff runs as root, but this user namespace")
+    assert "run argodiff as a non-root user" in line
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert ARGOCD_TOKEN not in proc.stdout + proc.stderr
